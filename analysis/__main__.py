@@ -1,0 +1,62 @@
+"""Command line: ``python -m analysis {validate,consistency,report} [--help]``.
+
+Exit codes: 0 success, 1 problems found (invalid data, a failed notebook), 2 usage error.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from analysis.data import dataset_names, validate_all
+
+    problems = validate_all(args.data_dir)
+    if problems:
+        for p in problems:
+            print(p)
+        print(f"\n{len(problems)} problem(s) found in {args.data_dir}", file=sys.stderr)
+        return 1
+    print(f"OK: {len(dataset_names())} datasets and their passages are valid")
+    return 0
+
+
+def _consistency(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from analysis import consistency
+
+    table = consistency.check() if args.all else consistency.disagreements()
+    with pd.option_context("display.max_rows", None, "display.max_colwidth", 120, "display.width", 200):
+        print(table[["verdict", "statement", "stated", "recomputed", "difference", "source_ids"]].to_string())
+    return 0
+
+
+def _report(args: argparse.Namespace) -> int:
+    from analysis import report
+
+    return report.build(notebooks=args.notebooks or None, force=args.force, jobs=args.jobs)
+
+
+def main(argv: list[str] | None = None) -> int:
+    from analysis import paths
+
+    parser = argparse.ArgumentParser(prog="python -m analysis", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    v = sub.add_parser("validate", help="check every dataset against data/catalogue.yaml and its sources")
+    v.add_argument("--data-dir", default=str(paths.DATA), help="folder holding the CSVs (default: data/)")
+    v.set_defaults(func=_validate)
+    c = sub.add_parser("consistency", help="print the stated figures that disagree with their own inputs")
+    c.add_argument("--all", action="store_true", help="show every check, not only the disagreements")
+    c.set_defaults(func=_consistency)
+    r = sub.add_parser("report", help="execute the notebooks and render the HTML reports under reports/")
+    r.add_argument("notebooks", nargs="*", help="notebook names to build (default: all)")
+    r.add_argument("--force", action="store_true", help="re-execute even if inputs are unchanged")
+    r.add_argument("-j", "--jobs", type=int, default=2, help="notebooks run in parallel (default: 2)")
+    r.set_defaults(func=_report)
+    args = parser.parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,262 @@
+"""Recompute every stated growth rate, ratio, share, CAGR and total in data/ and flag disagreements.
+
+Three checks, one table (:func:`check`):
+
+- **stated relations** (data/stated_changes.csv): each "+17.5% y/y", "4.4 times", "7% of",
+  "CAGR 5.9%" is recomputed from the two values it relates (export gaps filled by
+  :mod:`analysis.exports`, flagged as derived);
+- **conflicting statements**: one quantity stated twice with different values (a headline and
+  its paragraph, two sources);
+- **totals**: parts that should add up to a stated whole (year-to-date export totals, quota
+  splits, USGS country rows and the world total).
+
+Both sides are compared as intervals (:mod:`analysis.rounding`): a disagreement is one that no
+rounding of the published figures can explain.
+"""
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from analysis import exports as exports_mod
+from analysis.data import load
+from analysis.rounding import Interval
+
+VERDICT_OK = "consistent"
+VERDICT_BAD = "disagrees"
+VERDICT_NA = "not checkable"
+
+COLUMNS = ["check", "claim_id", "statement", "stated", "recomputed", "recomputed_low", "recomputed_high",
+           "difference", "verdict", "inputs", "source_ids"]
+
+
+# --- value lookup -------------------------------------------------------------------------------
+
+def _interval(value, low=None, high=None) -> Interval:
+    return Interval.of(float(value), None if low is None else float(low), None if high is None else float(high))
+
+
+def value_table(dataset: str, frames: dict[str, pd.DataFrame] | None = None) -> dict[tuple[str, str], tuple[Interval, str, str]]:
+    """``{(series, period_key): (interval, status, source_ids)}`` for one dataset.
+
+    Series keys are the ones data/stated_changes.csv uses (see catalogue.yaml, field ``series``).
+    """
+    frames = frames or {}
+    get = lambda name: frames[name] if name in frames else load(name)  # noqa: E731
+    table: dict[tuple[str, str], tuple[Interval, str, str]] = {}
+
+    def put(series, period, iv, status, src):
+        table.setdefault((series, period), (iv, status, src))
+
+    if dataset == "exports":
+        figures = exports_mod.derive(get("exports"), get("stated_changes"))
+        for (dest, start, end), fig in figures.items():
+            put(dest, exports_mod.period_label(start, end), fig.value, fig.status, ", ".join(fig.source_ids))
+    elif dataset == "demand_china":
+        for r in get("demand_china").itertuples():
+            put(f"{r.sector}:{r.demand_metric}:{r.statement}", str(r.year), _interval(r.value), "reported", r.source_id)
+    elif dataset == "prices":
+        for r in get("prices").itertuples():
+            mid = r.price_avg if not pd.isna(r.price_avg) else (r.price_low + r.price_high) / 2
+            put(f"{r.product}:{r.basis}:{r.assessor}", r.date.strftime("%Y-%m-%d"),
+                _interval(mid, r.price_low, r.price_high), "reported", r.source_id)
+    elif dataset == "magnet_production":
+        for r in get("magnet_production").itertuples():
+            put(f"{r.region}:{r.magnet_product}", str(r.year), _interval(r.mass_t), "reported", r.source_id)
+    elif dataset == "market_figures":
+        for r in get("market_figures").itertuples():
+            if pd.isna(r.value_low):
+                continue
+            high = r.value_high if not pd.isna(r.value_high) else r.value_low
+            put(f"{r.topic}:{r.metric}", str(r.year), _interval((r.value_low + high) / 2, r.value_low, high), "reported", r.source_id)
+    elif dataset == "supply_quotas":
+        for r in get("supply_quotas").itertuples():
+            put(f"{r.quota}:{r.ore_type}:{r.batch}", str(r.year), _interval(r.mass_t_reo), "reported", r.source_id)
+    elif dataset == "mine_production":
+        for r in get("mine_production").itertuples():
+            put(f"{r.country}:{r.usgs_measure}:{r.edition}", str(r.year), _interval(r.mass_t_reo), "reported", r.source_id)
+    else:
+        raise KeyError(f"no value lookup for dataset {dataset!r}")
+    return table
+
+
+# --- relations ----------------------------------------------------------------------------------
+
+def _years_between(period: str, base: str) -> int:
+    return int(str(period)[:4]) - int(str(base)[:4])
+
+
+def recompute(relation: str, value: Interval, base: Interval, years: int = 1) -> Interval:
+    """The relation between ``value`` and ``base`` that a source states, as an interval."""
+    if relation == "pct_change":
+        return (value / base).map(lambda r: (r - 1) * 100)
+    if relation == "abs_change":
+        return value - base
+    if relation == "ratio":
+        return value / base
+    if relation == "share_pct":
+        return (value / base).map(lambda r: r * 100)
+    if relation == "cagr_pct":
+        if years <= 0:
+            raise ValueError("a CAGR needs a later period than its base")
+        return (value / base).map(lambda r: (r ** (1 / years) - 1) * 100)
+    raise ValueError(f"unknown relation {relation!r}")
+
+
+def stated_interval(stated: float, comparator: str) -> Interval:
+    if comparator == ">":
+        return Interval(stated, stated, math.inf)
+    if comparator == "<":
+        return Interval(stated, -math.inf, stated)
+    return Interval.of(stated)
+
+
+def _fmt(x: float) -> str:
+    return f"{x:,.4g}" if abs(x) < 1000 else f"{x:,.0f}"
+
+
+def check_stated(frames: dict[str, pd.DataFrame] | None = None) -> pd.DataFrame:
+    """Recompute each statement in data/stated_changes.csv."""
+    frames = frames or {}
+    stated = frames.get("stated_changes")
+    stated = load("stated_changes") if stated is None else stated
+    tables: dict[str, dict] = {}
+
+    def table(name):
+        if name not in tables:
+            tables[name] = value_table(name, frames)
+        return tables[name]
+
+    # "+35,000 CNY/t, +3.33%": an absolute move states the base the percentage is computed on.
+    implied_base = {}
+    for c in stated[stated["relation"] == "abs_change"].itertuples():
+        implied_base[(c.dataset, c.series, c.period_key, c.base_period)] = c
+
+    rows = []
+    for c in stated.itertuples():
+        base_dataset = c.base_dataset if isinstance(c.base_dataset, str) else c.dataset
+        base_series = c.base_series if isinstance(c.base_series, str) else c.series
+        value = table(c.dataset).get((c.series, c.period_key))
+        base = table(base_dataset).get((base_series, c.base_period)) if isinstance(c.base_period, str) else None
+        text = f"{c.dataset}:{c.series} {c.period_key} vs {base_dataset}:{base_series} {c.base_period}: {c.relation} {c.comparator} {c.stated_value:g}"
+        row = {"check": "stated relation", "claim_id": c.claim_id, "statement": text, "stated": c.stated_value,
+               "source_ids": c.source_id}
+        if base is None and value is not None and c.relation != "abs_change":
+            move = implied_base.get((c.dataset, c.series, c.period_key, c.base_period))
+            if move is not None:
+                base = (value[0] - Interval.of(move.stated_value), "implied by a stated move", move.source_id)
+        if value is None or base is None:
+            missing = [lbl for lbl, v in (("value", value), ("base", base)) if v is None]
+            rows.append({**row, "verdict": VERDICT_NA, "inputs": f"{' and '.join(missing)} not in data/"})
+            continue
+        iv = recompute(c.relation, value[0], base[0], _years_between(c.period_key, c.base_period))
+        ok = iv.overlaps(stated_interval(c.stated_value, c.comparator))
+        inputs = f"value {_fmt(value[0].mid)} ({value[1]}); base {_fmt(base[0].mid)} ({base[1]})"
+        sources = ", ".join(dict.fromkeys([c.source_id, *value[2].split(", "), *base[2].split(", ")]))
+        rows.append({**row, "recomputed": iv.mid, "recomputed_low": iv.lo, "recomputed_high": iv.hi,
+                     "difference": iv.mid - c.stated_value, "verdict": VERDICT_OK if ok else VERDICT_BAD,
+                     "inputs": inputs, "source_ids": sources})
+    return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def check_conflicts(frames: dict[str, pd.DataFrame] | None = None) -> pd.DataFrame:
+    """The same quantity stated twice with different values."""
+    frames = frames or {}
+    get = lambda name: frames[name] if name in frames else load(name)  # noqa: E731
+    rows = []
+    stated = get("stated_changes").copy()
+    # Seed 002 states some 2025 figures twice (sub-heading and paragraph): one relation, two statements.
+    quantity = stated["series"].where(stated["dataset"] != "demand_china", stated["series"].str.rsplit(":", n=1).str[0])
+    stated["quantity"] = quantity
+    stated["base_key"] = stated["base_series"].fillna(stated["series"]) + "|" + stated["base_period"].fillna("")
+    for _, group in stated.groupby(["dataset", "quantity", "period_key", "base_key", "relation"]):
+        values = group["stated_value"].unique()
+        intervals = [Interval.of(v) for v in values]
+        if any(not a.overlaps_half_open(b) for i, a in enumerate(intervals) for b in intervals[i + 1:]):
+            first = group.iloc[0]
+            rows.append({"check": "conflicting statements", "claim_id": ", ".join(group["claim_id"]),
+                         "statement": f"{first.dataset}:{first.quantity} {first.period_key} {first.relation} stated as "
+                                      + " and ".join(f"{v:g}" for v in values),
+                         "stated": values[0], "recomputed": values[1], "difference": values[1] - values[0],
+                         "verdict": VERDICT_BAD, "inputs": "two statements of one relation",
+                         "source_ids": ", ".join(dict.fromkeys(group["source_id"]))})
+    demand = get("demand_china")
+    for (sector, year, metric), group in demand.groupby(["sector", "year", "demand_metric"]):
+        values = group["value"].unique()
+        if len(values) > 1:
+            rows.append({"check": "conflicting statements", "claim_id": "",
+                         "statement": f"demand_china {sector} {metric} {year} stated as "
+                                      + " and ".join(f"{v:g} {u} ({s})" for v, u, s in zip(group["value"], group["unit"], group["statement"])),
+                         "stated": values[0], "recomputed": values[1], "difference": values[1] - values[0],
+                         "verdict": VERDICT_BAD, "inputs": "headline vs body", "source_ids": ", ".join(dict.fromkeys(group["source_id"]))})
+    reported = exports_mod.reported_figures(get("exports"))
+    for key, fig in reported.items():
+        for alt in fig.alternatives:
+            if not fig.value.overlaps(alt.value):
+                rows.append({"check": "conflicting statements", "claim_id": "",
+                             "statement": f"exports {exports_mod.key_label(key)} reported as {fig.value.mid:g} t and {alt.value.mid:g} t",
+                             "stated": fig.value.mid, "recomputed": alt.value.mid, "difference": alt.value.mid - fig.value.mid,
+                             "verdict": VERDICT_BAD, "inputs": "two sources", "source_ids": ", ".join(fig.source_ids + alt.source_ids)})
+    return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def _total_row(label: str, parts: list[tuple[str, Interval]], whole: Interval, sources) -> dict:
+    total = parts[0][1]
+    for _, iv in parts[1:]:
+        total = total + iv
+    ok = total.overlaps(whole)
+    return {"check": "total", "claim_id": "", "statement": f"{label}: {' + '.join(p for p, _ in parts)} = {whole.mid:,.0f}",
+            "stated": whole.mid, "recomputed": total.mid, "recomputed_low": total.lo, "recomputed_high": total.hi,
+            "difference": total.mid - whole.mid, "verdict": VERDICT_OK if ok else VERDICT_BAD,
+            "inputs": "reported parts", "source_ids": ", ".join(dict.fromkeys(sources))}
+
+
+def check_totals(frames: dict[str, pd.DataFrame] | None = None) -> pd.DataFrame:
+    """Reported parts against the reported whole they should add up to."""
+    frames = frames or {}
+    get = lambda name: frames[name] if name in frames else load(name)  # noqa: E731
+    rows = []
+    # Exports: YTD(m) = YTD(m-1) + M(m), where all three are reported.
+    reported = exports_mod.reported_figures(get("exports"))
+    for (dest, start, end), whole in reported.items():
+        if start.month != 1 or end == start:
+            continue
+        prev = (dest, start, end - 1)
+        month = (dest, end, end)
+        if prev in reported and month in reported:
+            rows.append(_total_row(f"exports {dest} {exports_mod.period_label(start, end)}",
+                                   [(exports_mod.key_label(prev), reported[prev].value), (exports_mod.key_label(month), reported[month].value)],
+                                   whole.value, whole.source_ids + reported[prev].source_ids + reported[month].source_ids))
+    # Quotas: rock + ion-adsorption = total, within one source.
+    quotas = get("supply_quotas")
+    for (year, quota, batch, src), g in quotas.groupby(["year", "quota", "batch", "source_id"]):
+        parts = g[g["ore_type"] != "total"]
+        whole = g[g["ore_type"] == "total"]
+        if len(parts) >= 2 and len(whole) == 1:
+            rows.append(_total_row(f"{quota} quota {year} {batch}",
+                                   [(r.ore_type, Interval.of(r.mass_t_reo)) for r in parts.itertuples()],
+                                   Interval.of(whole["mass_t_reo"].iloc[0]), [src]))
+    # USGS: countries add up to the (rounded) world total, per edition and year.
+    mines = get("mine_production")
+    mines = mines[mines["usgs_measure"] == "mine_production"]
+    for (edition, year), g in mines.groupby(["edition", "year"]):
+        world = g[g["country"] == "World"]
+        countries = g[(g["country"] != "World") & (g["comparator"] == "=")]
+        if len(world) == 1 and len(countries) >= 5:
+            rows.append(_total_row(f"USGS {edition} world mine production {year}",
+                                   [(r.country, Interval.of(r.mass_t_reo)) for r in countries.itertuples()],
+                                   Interval.of(world["mass_t_reo"].iloc[0]), list(g["source_id"])))
+    return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def check(frames: dict[str, pd.DataFrame] | None = None) -> pd.DataFrame:
+    """Every stated relation, conflicting statement and total, with its verdict."""
+    parts = [check_stated(frames), check_conflicts(frames), check_totals(frames)]
+    return pd.concat([p for p in parts if not p.empty], ignore_index=True)
+
+
+def disagreements(frames: dict[str, pd.DataFrame] | None = None) -> pd.DataFrame:
+    """Only the rows no rounding can explain: value stated, value recomputed, difference, sources."""
+    table = check(frames)
+    return table[table["verdict"] == VERDICT_BAD].reset_index(drop=True)

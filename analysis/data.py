@@ -1,0 +1,358 @@
+"""Load the curated datasets in data/ and validate them against the catalogue.
+
+Every dataset is described once, in ``data/catalogue.yaml``: its file, its columns, its key. This
+module turns that description into a pandera schema, so a bad value is reported with the file,
+the CSV line, the column and what was expected::
+
+    >>> from analysis import load
+    >>> prices = load("prices")
+"""
+from __future__ import annotations
+
+import functools
+import hashlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import pandera.pandas as pa
+import yaml
+
+from analysis import paths
+
+SEED_SOURCE_KIND = "seed"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One validation problem, located as precisely as the data allows."""
+
+    file: str
+    line: int | None  # 1-based line in the CSV file (the header is line 1)
+    column: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.line is not None:
+            where += f":{self.line}"
+        if self.column:
+            where += f" [{self.column}]"
+        return f"{where}: {self.message}"
+
+
+class DataValidationError(ValueError):
+    """Raised when a dataset does not match its schema; lists every problem found."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        lines = "\n".join(f"  - {p}" for p in problems[:50])
+        more = f"\n  ... and {len(problems) - 50} more" if len(problems) > 50 else ""
+        super().__init__(f"{len(problems)} data problem(s):\n{lines}{more}")
+
+
+@functools.cache
+def catalogue(path: Path = paths.CATALOGUE) -> dict:
+    """The parsed field dictionary and dataset catalogue (``data/catalogue.yaml``)."""
+    with open(path, encoding="utf-8") as fh:
+        return yaml.safe_load(fh)
+
+
+def dataset_names() -> list[str]:
+    """Names of every dataset in the catalogue, sources first."""
+    return list(catalogue()["datasets"])
+
+
+def field(name: str) -> dict:
+    """The field-dictionary entry for one column."""
+    return catalogue()["fields"][name]
+
+
+def dataset_path(name: str, data_dir: Path = paths.DATA) -> Path:
+    return Path(data_dir) / catalogue()["datasets"][name]["file"]
+
+
+# --- schema construction ----------------------------------------------------------------------
+
+_PANDAS_DTYPE = {"str": str, "int": "Int64", "float": float, "bool": bool, "date": "datetime64[ns]"}
+
+
+def _checks(spec: dict) -> list[pa.Check]:
+    checks = []
+    if "allowed" in spec:
+        allowed = spec["allowed"]
+        checks.append(pa.Check.isin(allowed, error=f"expected one of {allowed}"))
+    if "min" in spec:
+        checks.append(pa.Check.ge(spec["min"], error=f"expected a number >= {spec['min']}"))
+    if "max" in spec:
+        checks.append(pa.Check.le(spec["max"], error=f"expected a number <= {spec['max']}"))
+    if "pattern" in spec:
+        checks.append(pa.Check.str_matches(spec["pattern"], error=f"expected text matching {spec['pattern']}"))
+    return checks
+
+
+def schema(name: str, source_ids: set[str] | None = None) -> pa.DataFrameSchema:
+    """The pandera schema of a dataset, built from the catalogue.
+
+    ``source_ids``, when given, restricts ``source_id`` to known sources.
+    """
+    spec = catalogue()["datasets"][name]
+    columns = {}
+    for col in spec["columns"]:
+        f = field(col)
+        checks = _checks(f)
+        if col == "source_id" and source_ids is not None and name != "sources":
+            checks.append(pa.Check.isin(sorted(source_ids), error="expected a source_id listed in sources.csv"))
+        nullable = bool(f.get("nullable", False)) and col not in spec["key"]
+        columns[col] = pa.Column(_PANDAS_DTYPE[f["dtype"]], checks=checks, nullable=nullable,
+                                 description=f.get("description"))
+    return pa.DataFrameSchema(columns, strict=True, ordered=True, unique=spec["key"],
+                              report_duplicates="all", name=name)
+
+
+# --- reading ----------------------------------------------------------------------------------
+
+_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _read_raw(path: Path) -> pd.DataFrame:
+    return pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8")
+
+
+def _parse(name: str, raw: pd.DataFrame, file: str) -> tuple[pd.DataFrame, list[Problem]]:
+    """Convert text columns to their catalogue types; unparseable cells become problems."""
+    df = raw.copy()
+    problems: list[Problem] = []
+    for col in df.columns:
+        if col not in catalogue()["fields"]:
+            continue  # reported by the strict schema as an unexpected column
+        dtype = field(col)["dtype"]
+        text = df[col]
+        if dtype == "str":
+            continue
+        if dtype == "bool":
+            parsed = text.map({"True": True, "False": False})
+            expected = "True or False"
+        elif dtype == "date":
+            ok = text.isna() | text.astype("string").str.fullmatch(_DATE_RE.pattern).fillna(False)
+            parsed = pd.to_datetime(text.where(ok), format="%Y-%m-%d", errors="coerce")
+            expected = "a date YYYY-MM-DD"
+        else:  # int / float
+            parsed = pd.to_numeric(text, errors="coerce")
+            expected = "an integer" if dtype == "int" else "a number"
+            if dtype == "int":
+                whole = parsed.isna() | (parsed == parsed.round())
+                parsed = parsed.where(whole)
+        bad = text.notna() & parsed.isna()
+        for idx in df.index[bad]:
+            problems.append(Problem(file, int(idx) + 2, col, f"got {text[idx]!r}, expected {expected}"))
+        if bad.any():
+            continue
+        if dtype == "bool":
+            df[col] = parsed.astype("boolean") if parsed.isna().any() else parsed.astype(bool)
+        elif dtype == "int":
+            df[col] = parsed.astype("Int64")
+        elif dtype == "float":
+            df[col] = parsed.astype(float)
+        else:
+            df[col] = parsed
+    return df, problems
+
+
+def _schema_problems(err: pa.errors.SchemaErrors, file: str) -> list[Problem]:
+    problems = []
+    cases = err.failure_cases
+    for _, case in cases.iterrows():
+        column = case.get("column")
+        column = None if pd.isna(column) else str(column)
+        index = case.get("index")
+        line = None if index is None or pd.isna(index) else int(index) + 2
+        check = str(case.get("check"))
+        value = case.get("failure_case")
+        if check == "column_in_dataframe":
+            problems.append(Problem(file, None, str(value), "missing column"))
+        elif check == "column_in_schema":
+            problems.append(Problem(file, None, str(value), "unexpected column (not in catalogue.yaml)"))
+        elif check == "column_ordered":
+            problems.append(Problem(file, None, str(value), "column out of the catalogue's order"))
+        elif check == "not_nullable":
+            problems.append(Problem(file, line, column, "empty, expected a value"))
+        elif check.startswith("DataFrameSchema(") or "unique" in check or check == "multiple_fields_uniqueness":
+            problems.append(Problem(file, line, column, f"duplicate key {value!r}: the key columns must be unique"))
+        elif check.startswith("dtype("):
+            problems.append(Problem(file, line, column, f"wrong type: {value}"))
+        else:
+            problems.append(Problem(file, line, column, f"got {value!r}, {check}"))
+    # One line per (line, column, message): pandera reports duplicate keys once per key column.
+    return sorted(set(problems), key=lambda p: (p.line or 0, p.column or "", p.message))
+
+
+def validate_frame(name: str, raw: pd.DataFrame, file: str, source_ids: set[str] | None = None) -> tuple[pd.DataFrame, list[Problem]]:
+    """Parse and validate a raw (all-text) frame; return the typed frame and its problems."""
+    df, problems = _parse(name, raw, file)
+    if problems:
+        return df, problems
+    try:
+        df = schema(name, source_ids).validate(df, lazy=True)
+    except pa.errors.SchemaErrors as err:
+        problems.extend(_schema_problems(err, file))
+    return df, problems
+
+
+@functools.cache
+def _load_cached(name: str, data_dir: str) -> pd.DataFrame:
+    directory = Path(data_dir)
+    source_ids = None
+    if name != "sources":
+        source_ids = set(_load_cached("sources", data_dir)["source_id"])
+    path = dataset_path(name, directory)
+    if not path.exists():
+        raise DataValidationError([Problem(path.name, None, None, "file not found")])
+    df, problems = validate_frame(name, _read_raw(path), path.name, source_ids)
+    if problems:
+        raise DataValidationError(problems)
+    df.attrs.update(dataset=name, file=path.name, title=catalogue()["datasets"][name]["title"])
+    return df
+
+
+def load(name: str, data_dir: Path | str = paths.DATA) -> pd.DataFrame:
+    """Load one dataset by name as a typed, validated DataFrame (a fresh copy each call).
+
+    Raises :class:`DataValidationError` naming file, line and column of every problem.
+    """
+    if name not in catalogue()["datasets"]:
+        raise KeyError(f"unknown dataset {name!r}; known: {', '.join(dataset_names())}")
+    return _load_cached(name, str(Path(data_dir).resolve())).copy()
+
+
+def load_all(data_dir: Path | str = paths.DATA) -> dict[str, pd.DataFrame]:
+    """Every dataset, by name."""
+    return {name: load(name, data_dir) for name in dataset_names()}
+
+
+def clear_cache() -> None:
+    """Forget loaded datasets (after editing a CSV in a running kernel)."""
+    _load_cached.cache_clear()
+
+
+# --- provenance -------------------------------------------------------------------------------
+
+def normalise_text(text: str) -> str:
+    """Collapse runs of whitespace, so passages match across line breaks."""
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def seed_texts(data_dir: Path | str = paths.DATA, seeds_dir: Path = paths.SEEDS) -> dict[str, str]:
+    """Normalised text of each seed document, by source_id."""
+    sources = load("sources", data_dir)
+    seeds = sources[sources["kind"] == SEED_SOURCE_KIND]
+    return {row.source_id: normalise_text((Path(seeds_dir) / row.seed_file).read_text(encoding="utf-8"))
+            for row in seeds.itertuples()}
+
+
+def research_note_texts(notes_dir: Path = paths.RESEARCH_NOTES) -> dict[str, str]:
+    """Normalised text of each research note copied under data/research_notes/, by file name."""
+    return {p.name: normalise_text(p.read_text(encoding="utf-8")) for p in sorted(Path(notes_dir).glob("*.md"))}
+
+
+def provenance_problems(data_dir: Path | str = paths.DATA, seeds_dir: Path = paths.SEEDS,
+                        notes_dir: Path = paths.RESEARCH_NOTES) -> tuple[list[Problem], int]:
+    """Check seed checksums and that every passage is found in its source text.
+
+    Returns the problems and the number of passages checked.
+    """
+    problems: list[Problem] = []
+    sources = load("sources", data_dir)
+    for row in sources[sources["kind"] == SEED_SOURCE_KIND].itertuples():
+        path = Path(seeds_dir) / str(row.seed_file)
+        if not path.exists():
+            problems.append(Problem("sources.csv", None, "seed_file", f"{row.seed_file} not found under seeds/"))
+        elif sha256(path) != row.sha256:
+            problems.append(Problem("sources.csv", None, "sha256", f"{row.seed_file} does not match its recorded checksum"))
+    seeds = seed_texts(data_dir, seeds_dir)
+    notes = research_note_texts(notes_dir)
+    all_notes = " ".join(notes.values())
+    checked = 0
+    for name in dataset_names():
+        spec = catalogue()["datasets"][name]
+        if "passage" not in spec["columns"]:
+            continue
+        df = load(name, data_dir)
+        for idx, row in df.iterrows():
+            checked += 1
+            passage = normalise_text(str(row["passage"]))
+            sid = row["source_id"]
+            if sid in seeds:
+                haystack, where = seeds[sid], f"seed {sid}"
+            else:  # one source can be quoted in more than one research note
+                haystack, where = all_notes, "the research notes"
+            if passage not in haystack:
+                problems.append(Problem(spec["file"], int(idx) + 2, "passage", f"not found verbatim in {where}: {passage[:80]!r}"))
+    return problems, checked
+
+
+def validate_all(data_dir: Path | str = paths.DATA) -> list[Problem]:
+    """Every schema and provenance problem in data/ (an empty list when all is well)."""
+    clear_cache()
+    problems: list[Problem] = []
+    for name in dataset_names():
+        try:
+            load(name, data_dir)
+        except DataValidationError as err:
+            problems.extend(err.problems)
+            if name == "sources":
+                return problems  # nothing else can be checked without the catalogue of sources
+    if not problems:
+        problems.extend(provenance_problems(data_dir)[0])
+    return problems
+
+
+# --- overview -----------------------------------------------------------------------------------
+
+def observation_years(name: str, df: pd.DataFrame | None = None) -> pd.Series:
+    """The calendar year of each row of a dataset (from its date, year or period column)."""
+    df = load(name) if df is None else df
+    if "date" in df:
+        return df["date"].dt.year
+    if "year" in df:
+        return df["year"].astype("Int64")
+    if "period_end" in df:
+        return df["period_end"].str[:4].astype(int)
+    raise KeyError(f"dataset {name!r} has no date, year or period column")
+
+
+def catalogue_table() -> pd.DataFrame:
+    """One row per dataset: title, file, rows, sources used and the years covered."""
+    rows = []
+    for name in dataset_names():
+        df = load(name)
+        spec = catalogue()["datasets"][name]
+        row = {"dataset": name, "title": spec["title"], "file": f"data/{spec['file']}", "rows": len(df),
+               "sources": df["source_id"].nunique()}
+        try:
+            years = observation_years(name, df)
+            row.update(first_year=int(years.min()), last_year=int(years.max()))
+        except KeyError:
+            row.update(first_year=None, last_year=None)
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def coverage_by_year(start_year: int, end_year: int) -> pd.DataFrame:
+    """Observations per dataset (rows) and year (columns), for the coverage heat map."""
+    if start_year > end_year:
+        raise ValueError(f"start_year ({start_year}) must not be after end_year ({end_year})")
+    out = {}
+    for name in dataset_names():
+        try:
+            years = observation_years(name)
+        except KeyError:
+            continue
+        counts = years.value_counts()
+        out[name] = {y: int(counts.get(y, 0)) for y in range(start_year, end_year + 1)}
+    return pd.DataFrame(out).T

@@ -1,0 +1,196 @@
+"""China's rare-earth permanent-magnet exports: reported figures, and the months derived from them.
+
+China customs publishes monthly figures, but the public record (data/exports.csv) misses some
+months. Many can be derived exactly or nearly so:
+
+- **additivity**: a year-to-date total minus the previous year-to-date total is a month
+  (``YTD(m) = YTD(m-1) + M(m)``, any two give the third);
+- **a stated change**: a month reported as "-51% m/m" gives the previous month as
+  ``value / (1 - 0.51)``; "+4.8% y/y" for Q1 2026 gives Q1 2025.
+
+:func:`derive` applies these rules until nothing new follows. Every derived figure carries its
+formula, the figures it used, and an interval for the rounding of its inputs (rates like "-51%"
+are rounded, so the derived month is a range). Where several derivations exist, the narrowest
+is kept and the others are listed, so disagreements stay visible. Nothing derived is ever
+written to data/.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from analysis.data import load
+from analysis.rounding import Interval, growth_factor
+
+MASS_UNIT_TO_T = {"t": 1.0, "million_kg": 1000.0}
+SCOPE = "magnets"  # customs HS 85051110; Adamas' magnets+alloys total is a different scope
+
+Key = tuple[str, pd.Period, pd.Period]  # (destination, first month, last month)
+
+
+@dataclass
+class Figure:
+    """A reported or derived export figure, in tonnes."""
+
+    value: Interval
+    status: str  # "reported" or "derived"
+    formula: str
+    source_ids: tuple[str, ...]
+    rule: str = "reported"
+    alternatives: list["Figure"] = field(default_factory=list)
+
+
+def parse_period_key(text: str) -> tuple[pd.Period, pd.Period]:
+    """``'2025-09'`` -> (Sep 2025, Sep 2025); ``'2025-01/2025-09'`` -> (Jan 2025, Sep 2025)."""
+    start, _, end = str(text).partition("/")
+    return pd.Period(start, "M"), pd.Period(end or start, "M")
+
+
+def period_label(start: pd.Period, end: pd.Period) -> str:
+    return str(start) if start == end else f"{start}/{end}"
+
+
+def key_label(key: Key) -> str:
+    dest, start, end = key
+    return f"{dest} {period_label(start, end)}"
+
+
+def reported_figures(exports: pd.DataFrame | None = None) -> dict[Key, Figure]:
+    """The reported figures of one scope, in tonnes. Where two sources report the same period,
+    the more precise figure is used and the other is kept as an alternative."""
+    exports = load("exports") if exports is None else exports
+    exports = exports[exports["scope"] == SCOPE]
+    figures: dict[Key, Figure] = {}
+    for row in exports.itertuples():
+        factor = MASS_UNIT_TO_T[row.mass_unit]
+        iv = Interval.of(row.value)
+        iv = Interval(iv.mid * factor, iv.lo * factor, iv.hi * factor)
+        key = (row.destination, pd.Period(row.period_start, "M"), pd.Period(row.period_end, "M"))
+        fig = Figure(iv, "reported", f"reported by {row.source_id}", (row.source_id,))
+        if key in figures:
+            kept, other = sorted([figures[key], fig], key=lambda f: f.value.width)
+            kept.alternatives.append(other)
+            figures[key] = kept
+        else:
+            figures[key] = fig
+    return figures
+
+
+def _fmt(iv: Interval) -> str:
+    return f"{iv.mid:,.0f} t"
+
+
+def _additivity(known: dict[Key, Figure]) -> list[tuple[Key, Figure]]:
+    """YTD(m) = YTD(m-1) + M(m) for every destination and year: any two give the third."""
+    out = []
+    dests = {k[0] for k in known}
+    years = {k[1].year for k in known} | {k[2].year for k in known}
+    for dest in dests:
+        for year in years:
+            for m in range(2, 13):
+                ytd = (dest, pd.Period(f"{year}-01", "M"), pd.Period(f"{year}-{m:02d}", "M"))
+                prev = (dest, pd.Period(f"{year}-01", "M"), pd.Period(f"{year}-{m - 1:02d}", "M"))
+                month = (dest, pd.Period(f"{year}-{m:02d}", "M"), pd.Period(f"{year}-{m:02d}", "M"))
+                have = {k: known.get(k) for k in (ytd, prev, month)}
+                missing = [k for k, v in have.items() if v is None]
+                if len(missing) != 1:
+                    continue
+                target = missing[0]
+                if target == ytd:
+                    iv = have[prev].value + have[month].value
+                    formula = f"{key_label(prev)} ({_fmt(have[prev].value)}) + {key_label(month)} ({_fmt(have[month].value)})"
+                    used = (prev, month)
+                elif target == month:
+                    iv = have[ytd].value - have[prev].value
+                    formula = f"{key_label(ytd)} ({_fmt(have[ytd].value)}) - {key_label(prev)} ({_fmt(have[prev].value)})"
+                    used = (ytd, prev)
+                else:
+                    iv = have[ytd].value - have[month].value
+                    formula = f"{key_label(ytd)} ({_fmt(have[ytd].value)}) - {key_label(month)} ({_fmt(have[month].value)})"
+                    used = (ytd, month)
+                if iv.lo < 0:
+                    continue  # inconsistent inputs; the consistency table shows them
+                sources = tuple(dict.fromkeys(s for k in used for s in known[k].source_ids))
+                out.append((target, Figure(iv, "derived", formula, sources, rule="additivity")))
+    return out
+
+
+def _stated_changes(known: dict[Key, Figure], claims: pd.DataFrame) -> list[tuple[Key, Figure]]:
+    """A stated % change links a period with its base: either one gives the other."""
+    out = []
+    for c in claims.itertuples():
+        start, end = parse_period_key(c.period_key)
+        b_start, b_end = parse_period_key(c.base_period)
+        key = (c.series, start, end)
+        base = (c.base_series if isinstance(c.base_series, str) else c.series, b_start, b_end)
+        factor = growth_factor(c.stated_value)
+        label = f"{c.stated_value:+g}% stated by {c.source_id} ({c.claim_id})"
+        if key in known and base not in known:
+            iv = known[key].value / factor
+            formula = f"{key_label(key)} ({_fmt(known[key].value)}) / (1 {c.stated_value:+g}%)  [{label}]"
+            sources = known[key].source_ids + (c.source_id,)
+            out.append((base, Figure(iv, "derived", formula, tuple(dict.fromkeys(sources)), rule="stated change")))
+        elif base in known and key not in known:
+            iv = known[base].value * factor
+            formula = f"{key_label(base)} ({_fmt(known[base].value)}) x (1 {c.stated_value:+g}%)  [{label}]"
+            sources = known[base].source_ids + (c.source_id,)
+            out.append((key, Figure(iv, "derived", formula, tuple(dict.fromkeys(sources)), rule="stated change")))
+    return out
+
+
+def derive(exports: pd.DataFrame | None = None, stated: pd.DataFrame | None = None,
+           max_rounds: int = 20) -> dict[Key, Figure]:
+    """Reported figures plus everything that can be derived from them (see module docstring)."""
+    known = reported_figures(exports)
+    stated = load("stated_changes") if stated is None else stated
+    claims = stated[(stated["dataset"] == "exports") & (stated["relation"] == "pct_change")
+                    & (stated["comparator"] == "=") & stated["base_period"].notna()
+                    & (stated["base_dataset"].isna() | (stated["base_dataset"] == "exports"))]
+    for _ in range(max_rounds):
+        candidates: dict[Key, list[Figure]] = {}
+        for key, fig in _additivity(known) + _stated_changes(known, claims):
+            candidates.setdefault(key, []).append(fig)
+        if not candidates:
+            break
+        for key, figs in candidates.items():
+            best, *others = sorted(figs, key=lambda f: f.value.width)
+            best.alternatives.extend(others)
+            known[key] = best
+    return known
+
+
+def to_frame(figures: dict[Key, Figure]) -> pd.DataFrame:
+    """One row per figure: destination, period, value and interval in t, status, formula."""
+    rows = []
+    for (dest, start, end), fig in figures.items():
+        alts = [a.value.mid for a in fig.alternatives]
+        rows.append({
+            "destination": dest, "period_start": start, "period_end": end,
+            "months": (end - start).n + 1, "mass_t": fig.value.mid, "mass_low_t": fig.value.lo,
+            "mass_high_t": fig.value.hi, "status": fig.status, "rule": fig.rule, "formula": fig.formula,
+            "source_ids": ", ".join(fig.source_ids), "n_alternatives": len(alts),
+            "alternatives_t": ", ".join(f"{a:,.0f}" for a in alts),
+        })
+    df = pd.DataFrame(rows)
+    return df.sort_values(["destination", "period_start", "period_end"]).reset_index(drop=True)
+
+
+def monthly(destination: str = "total", start: str = "2024-01", end: str | None = None,
+            figures: dict[Key, Figure] | None = None) -> pd.DataFrame:
+    """A regular monthly series for one destination, with every month present.
+
+    Months that are neither reported nor derivable have status ``missing`` and no value.
+    """
+    figures = derive() if figures is None else figures
+    frame = to_frame(figures)
+    frame = frame[(frame["destination"] == destination) & (frame["months"] == 1)]
+    if frame.empty:
+        raise ValueError(f"no monthly export figures for destination {destination!r}")
+    last = frame["period_start"].max() if end is None else pd.Period(end, "M")
+    months = pd.period_range(pd.Period(start, "M"), last, freq="M")
+    out = frame.set_index("period_start").reindex(months)
+    out.index.name = "month"
+    out["destination"] = destination
+    out["status"] = out["status"].fillna("missing")
+    return out.drop(columns=["period_end", "months"]).reset_index()

@@ -1,0 +1,304 @@
+"""Build the reports: execute every notebook with papermill, render HTML without code, publish atomically.
+
+``python -m analysis report`` (``make report``) runs :func:`build`:
+
+1. work out each run (a notebook with its default parameters, plus one run per scenario file in
+   ``scenarios/<notebook stem>/*.yaml``) and the hash of its inputs (notebook, parameters,
+   data files, the ``analysis`` package);
+2. re-use a run whose inputs are unchanged since the last good build, execute the others in
+   separate processes;
+3. render each executed notebook to HTML without input cells or stderr noise;
+4. only if every run succeeded, swap the new folder in for ``reports/``; otherwise keep the
+   last good reports, save the failed notebooks under ``reports/_failed/`` and exit non-zero.
+"""
+from __future__ import annotations
+
+import concurrent.futures as cf
+import datetime as dt
+import hashlib
+import html
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+
+import nbformat
+import yaml
+
+from analysis import paths
+
+KERNEL_NAME = "nd-market"
+OUTPUT_DIR_ENV = "ND_MARKET_OUTPUT_DIR"
+MANIFEST = "manifest.json"
+FAILED_DIR = "_failed"
+
+
+def output_dir() -> Path:
+    """Where a notebook should write its results files: the build folder during a build,
+    ``reports/`` when run interactively."""
+    return Path(os.environ.get(OUTPUT_DIR_ENV, paths.REPORTS))
+
+
+def write_results(name: str, results: dict) -> Path:
+    """Write a notebook's key figures as ``<name>.results.json`` next to its report.
+
+    Keys are sorted and floats kept as Python writes them, so identical inputs give identical files.
+    """
+    out = output_dir() / f"{name}.results.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(results, indent=2, sort_keys=True, default=str) + "\n", encoding="utf-8")
+    return out
+
+
+@dataclass
+class Run:
+    """One notebook execution: a notebook and a named set of parameters."""
+
+    notebook: Path
+    scenario: str = "default"
+    parameters: dict = field(default_factory=dict)
+    scenario_file: Path | None = None
+
+    @property
+    def name(self) -> str:
+        return self.notebook.stem if self.scenario == "default" else f"{self.notebook.stem}__{self.scenario}"
+
+
+def discover_runs(notebooks: list[str] | None = None) -> list[Run]:
+    """Every run to build: each notebook with its defaults, plus its scenario files."""
+    found = sorted(paths.NOTEBOOKS.glob("[0-9]*.ipynb"))
+    if notebooks:
+        wanted = {Path(n).stem for n in notebooks}
+        unknown = wanted - {p.stem for p in found}
+        if unknown:
+            raise SystemExit(f"unknown notebook(s): {', '.join(sorted(unknown))}; known: {', '.join(p.stem for p in found)}")
+        found = [p for p in found if p.stem in wanted]
+    runs = []
+    for nb in found:
+        runs.append(Run(nb))
+        for scenario in sorted((paths.SCENARIOS / nb.stem).glob("*.yaml")):
+            params = yaml.safe_load(scenario.read_text(encoding="utf-8")) or {}
+            runs.append(Run(nb, scenario.stem, params, scenario))
+    return runs
+
+
+def _hash_files(files) -> str:
+    h = hashlib.sha256()
+    for f in sorted(files):
+        h.update(str(Path(f).relative_to(paths.ROOT)).encode())
+        h.update(Path(f).read_bytes())
+    return h.hexdigest()
+
+
+def input_files() -> list[Path]:
+    """Inputs shared by every run: the data and the analysis package."""
+    data = [p for p in paths.DATA.rglob("*") if p.is_file()]
+    package = list((paths.ROOT / "analysis").rglob("*.py"))
+    return data + package
+
+
+def run_hash(run: Run, shared: str) -> str:
+    h = hashlib.sha256(shared.encode())
+    h.update(run.notebook.read_bytes())
+    h.update(json.dumps(run.parameters, sort_keys=True, default=str).encode())
+    return h.hexdigest()
+
+
+def kernel_name() -> str:
+    """The project's kernel if it is installed (``make`` installs it), else the default python3."""
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    return KERNEL_NAME if KERNEL_NAME in KernelSpecManager().find_kernel_specs() else "python3"
+
+
+def _strip_noise(nb) -> None:
+    """Drop stderr streams (warnings, progress bars) from the rendered report."""
+    for cell in nb.cells:
+        if cell.get("cell_type") == "code":
+            cell["outputs"] = [o for o in cell.get("outputs", []) if not (o.get("output_type") == "stream" and o.get("name") == "stderr")]
+
+
+def render_html(executed: Path, out_html: Path) -> None:
+    """Render an executed notebook to HTML without code cells or prompts."""
+    from nbconvert import HTMLExporter
+
+    nb = nbformat.read(executed, as_version=4)
+    _strip_noise(nb)
+    exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
+    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": nb.metadata.get("title", executed.stem)}})
+    out_html.write_text(body, encoding="utf-8")
+
+
+def execute_run(run: Run, build_dir: str, kernel: str) -> dict:
+    """Execute one run into ``build_dir`` (in its own process) and render it. Returns its status."""
+    import papermill as pm
+
+    os.environ[OUTPUT_DIR_ENV] = build_dir
+    out_nb = Path(build_dir) / f"{run.name}.ipynb"
+    start = time.perf_counter()
+    status, error = "ok", ""
+    try:
+        pm.execute_notebook(str(run.notebook), str(out_nb), parameters=run.parameters, kernel_name=kernel,
+                            cwd=str(paths.NOTEBOOKS), progress_bar=False, log_output=False)
+        render_html(out_nb, Path(build_dir) / f"{run.name}.html")
+    except Exception as exc:  # noqa: BLE001 - every failure is reported in the status table
+        status, error = "failed", f"{type(exc).__name__}: {str(exc).strip().splitlines()[-1] if str(exc).strip() else ''}"
+    return {"run": run.name, "status": status, "error": error, "duration_s": round(time.perf_counter() - start, 2)}
+
+
+def _git_commit() -> str:
+    try:
+        return subprocess.run(["git", "rev-parse", "HEAD"], cwd=paths.ROOT, capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+
+
+def _versions() -> dict:
+    names = ["pandas", "numpy", "matplotlib", "seaborn", "statsmodels", "scipy", "pandera", "papermill", "nbconvert"]
+    out = {"python": sys.version.split()[0]}
+    for n in names:
+        try:
+            out[n] = metadata.version(n)
+        except metadata.PackageNotFoundError:
+            out[n] = "not installed"
+    return out
+
+
+def _summary(notebook: Path) -> tuple[str, str]:
+    """Title and first paragraph of a notebook's opening markdown cell."""
+    nb = nbformat.read(notebook, as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            lines = [line for line in cell.source.splitlines()]
+            title = next((line.lstrip("# ").strip() for line in lines if line.startswith("#")), notebook.stem)
+            paras = [p.strip() for p in "\n".join(line for line in lines if not line.startswith("#")).split("\n\n") if p.strip()]
+            return title, (paras[0] if paras else "")
+    return notebook.stem, ""
+
+
+def write_index(build_dir: Path, runs: list[Run], statuses: dict[str, dict]) -> None:
+    """The landing page: one card per report with its summary and key figures."""
+    cards = []
+    for run in runs:
+        title, summary = _summary(run.notebook)
+        results_file = build_dir / f"{run.name}.results.json"
+        figures = ""
+        if results_file.exists():
+            key = json.loads(results_file.read_text(encoding="utf-8")).get("key_figures", {})
+            items = "".join(f"<li>{html.escape(str(k))}: <b>{html.escape(str(v))}</b></li>" for k, v in key.items())
+            figures = f"<ul>{items}</ul>" if items else ""
+        scenario = "" if run.scenario == "default" else f" <small>(scenario: {html.escape(run.scenario)})</small>"
+        cards.append(f'<section><h2><a href="{run.name}.html">{html.escape(title)}</a>{scenario}</h2>'
+                     f"<p>{html.escape(summary)}</p>{figures}</section>")
+    page = f"""<!doctype html><html lang="en"><head><meta charset="utf-8">
+<title>Nd / NdFeB market reports</title>
+<style>body{{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;line-height:1.5}}
+section{{border-top:1px solid #ccc;padding:.5rem 0}} small{{color:#666}}</style></head><body>
+<h1>Nd / NdFeB market reports</h1>
+<p>Reproducible, parameterised analyses of the neodymium and NdFeB magnet market. Every figure names its
+source; see each report's notes. Built from commit <code>{html.escape(_git_commit()[:12])}</code>.</p>
+{''.join(cards)}
+</body></html>
+"""
+    (build_dir / "index.html").write_text(page, encoding="utf-8")
+
+
+def _print_table(results: list[dict]) -> None:
+    width = max([len(r["run"]) for r in results] + [8])
+    print(f"\n{'report':<{width}}  status   seconds  error")
+    for r in results:
+        print(f"{r['run']:<{width}}  {r['status']:<7}  {r['duration_s']:>7}  {r.get('error', '')}")
+
+
+def _publish(build_dir: Path) -> None:
+    """Swap the finished build in for reports/ (the old folder is removed only afterwards)."""
+    target = paths.REPORTS
+    old = None
+    if target.exists():
+        old = target.with_name(f".reports-old-{os.getpid()}")
+        target.rename(old)
+    build_dir.rename(target)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def build(notebooks: list[str] | None = None, force: bool = False, jobs: int = 2) -> int:
+    """Build the reports; return the process exit code (0 = all published)."""
+    runs = discover_runs(notebooks)
+    if not runs:
+        print("no notebooks found under notebooks/", file=sys.stderr)
+        return 1
+    shared = _hash_files(input_files())
+    hashes = {run.name: run_hash(run, shared) for run in runs}
+    previous = {}
+    manifest_path = paths.REPORTS / MANIFEST
+    if manifest_path.exists() and not force:
+        previous = {r["run"]: r for r in json.loads(manifest_path.read_text(encoding="utf-8")).get("runs", [])}
+    cached = [r for r in runs if previous.get(r.name, {}).get("input_hash") == hashes[r.name]
+              and (paths.REPORTS / f"{r.name}.html").exists()]
+    todo = [r for r in runs if r not in cached]
+    if not todo and (notebooks is None or set(previous) >= {r.name for r in runs}):
+        print(f"reports are up to date ({len(cached)} cached); use --force to rebuild")
+        return 0
+
+    paths.REPORTS.parent.mkdir(parents=True, exist_ok=True)
+    build_dir = Path(tempfile.mkdtemp(prefix=".reports-build-", dir=paths.ROOT))
+    try:
+        statuses: dict[str, dict] = {}
+        for run in cached:
+            for suffix in (".ipynb", ".html", ".results.json"):
+                src = paths.REPORTS / f"{run.name}{suffix}"
+                if src.exists():
+                    shutil.copy2(src, build_dir / src.name)
+            statuses[run.name] = {**previous[run.name], "status": "cached"}
+        kernel = kernel_name()
+        print(f"building {len(todo)} report(s), {len(cached)} cached, kernel {kernel}, {jobs} at a time")
+        with cf.ProcessPoolExecutor(max_workers=max(1, jobs)) as pool:
+            futures = {pool.submit(execute_run, run, str(build_dir), kernel): run for run in todo}
+            for i, fut in enumerate(cf.as_completed(futures), 1):
+                res = fut.result()
+                statuses[res["run"]] = res
+                print(f"[{i}/{len(todo)}] {res['run']}: {res['status']} in {res['duration_s']} s", flush=True)
+        for run in runs:
+            statuses[run.name]["input_hash"] = hashes[run.name]
+            statuses[run.name]["parameters"] = run.parameters
+            statuses[run.name]["scenario_file"] = str(run.scenario_file.relative_to(paths.ROOT)) if run.scenario_file else None
+        ordered = [statuses[r.name] for r in runs]
+        _print_table(ordered)
+        failed = [s for s in ordered if s["status"] == "failed"]
+        if failed:
+            keep = paths.REPORTS / FAILED_DIR
+            keep.mkdir(parents=True, exist_ok=True)
+            for s in failed:
+                nb = build_dir / f"{s['run']}.ipynb"
+                if nb.exists():
+                    shutil.copy2(nb, keep / nb.name)
+            names = ", ".join(s["run"] for s in failed)
+            print(f"\nFAILED: {names}. The last good reports are untouched; the failed notebooks, with their "
+                  f"errors, are in {keep.relative_to(paths.ROOT)}/", file=sys.stderr)
+            return 1
+        write_index(build_dir, runs, statuses)
+        manifest = {
+            "git_commit": _git_commit(),
+            "built_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+            "package_versions": _versions(),
+            "input_checksums": {str(p.relative_to(paths.ROOT)): hashlib.sha256(p.read_bytes()).hexdigest()
+                                for p in sorted(input_files())},
+            "runs": [{"run": s["run"], **{k: v for k, v in s.items() if k != "run"}} for s in ordered],
+        }
+        (build_dir / MANIFEST).write_text(json.dumps(manifest, indent=2, default=str) + "\n", encoding="utf-8")
+        _publish(build_dir)
+        print(f"\npublished {len(runs)} report(s) to {paths.REPORTS.relative_to(paths.ROOT)}/index.html")
+        return 0
+    finally:
+        if build_dir.exists():
+            shutil.rmtree(build_dir, ignore_errors=True)
+
+
+__all__ = ["Run", "build", "discover_runs", "output_dir", "render_html", "write_results"]

@@ -1,0 +1,245 @@
+"""Units, FX and chemistry: CNY/t <-> USD/kg, VAT, oxide -> metal, magnet -> rare-earth content.
+
+Every conversion says what it did: the FX helpers add the rate, its date, its kind and the gap
+between the price date and the rate, and refuse (``FxGapError``) rather than guess when the
+nearest usable rate is older than ``max_gap_days``.
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+# China's standard VAT rate on goods, 13% since 1 April 2019 (Ministry of Finance / State Taxation
+# Administration / General Administration of Customs announcement 2019 No. 39). Chinese domestic
+# rare-earth quotations (SMM, China Northern listing) include it; FOB / CIF export prices do not.
+VAT_RATE_CN = 0.13
+
+# Standard atomic weights (IUPAC 2021, abridged to the precision used here), g/mol.
+ATOMIC_WEIGHT = {"Nd": 144.242, "Pr": 140.90766, "O": 15.999}
+
+KG_PER_T = 1000.0
+
+# Which price bases include Chinese VAT. None = the source does not say (left unchanged, flagged).
+VAT_INCLUDED_BY_BASIS = {
+    "cn_domestic_incl_vat": True,
+    "cn_listed_incl_vat": True,
+    "fob_china": False,
+    "cif_rotterdam": False,
+    "producer_realised": False,
+    "price_floor": False,
+    "annual_average": None,
+    "blog_estimate": None,
+}
+
+PRICE_UNITS = {"CNY/t": ("CNY", 1.0), "CNY/kg": ("CNY", KG_PER_T), "USD/kg": ("USD", KG_PER_T), "USD/t": ("USD", 1.0)}
+"""unit -> (currency, factor that turns a price per this unit into a price per tonne)."""
+
+
+class FxGapError(ValueError):
+    """No FX rate close enough to a price's date."""
+
+
+def metal_fraction_of_oxide(element: str = "Nd") -> float:
+    """Mass fraction of metal in its oxide: Nd2O3 for Nd, Pr6O11 for Pr.
+
+    Nd2O3: 2 x 144.242 / (2 x 144.242 + 3 x 15.999) = 288.484 / 336.481 = 0.85736.
+    """
+    formula = {"Nd": (2, 3), "Pr": (6, 11)}
+    n_metal, n_oxygen = formula[element]
+    metal = n_metal * ATOMIC_WEIGHT[element]
+    return metal / (metal + n_oxygen * ATOMIC_WEIGHT["O"])
+
+
+def prnd_metal_fraction_of_oxide(pr_share: float = 0.25) -> float:
+    """Metal fraction of a Pr-Nd oxide with ``pr_share`` Pr6O11 by mass (75:25 Nd:Pr is the usual grade)."""
+    if not 0 <= pr_share <= 1:
+        raise ValueError(f"pr_share must be between 0 and 1, got {pr_share}")
+    return pr_share * metal_fraction_of_oxide("Pr") + (1 - pr_share) * metal_fraction_of_oxide("Nd")
+
+
+def oxide_to_metal_t(oxide_t, element: str = "Nd"):
+    """Tonnes of metal contained in ``oxide_t`` tonnes of oxide."""
+    return oxide_t * metal_fraction_of_oxide(element)
+
+
+def metal_to_oxide_t(metal_t, element: str = "Nd"):
+    """Tonnes of oxide that contain ``metal_t`` tonnes of metal."""
+    return metal_t / metal_fraction_of_oxide(element)
+
+
+def metal_oxide_parity_ratio(element: str = "Nd") -> float:
+    """Metal price / oxide price at which a tonne of metal costs the same as the oxide it contains.
+
+    1 / 0.85736 = 1.1664 for Nd: any metal premium above this pays for reduction to metal.
+    """
+    return 1.0 / metal_fraction_of_oxide(element)
+
+
+def magnet_re_content_t(magnet_t, re_share: float | None = None):
+    """Tonnes of rare earths contained in ``magnet_t`` tonnes of NdFeB magnet.
+
+    ``re_share`` defaults to the mid of the literature range in data/magnet_intensity.csv
+    (composition rows for total rare-earth content, 31-32 wt %).
+    """
+    share = default_magnet_re_share() if re_share is None else re_share
+    if not 0 < share < 1:
+        raise ValueError(f"re_share must be a fraction between 0 and 1, got {share}")
+    return magnet_t * share
+
+
+def default_magnet_re_share() -> float:
+    """Mid of the sourced total rare-earth content of NdFeB (wt %, as a fraction)."""
+    from analysis.data import load
+
+    intensity = load("magnet_intensity")
+    rows = intensity[(intensity["measures"] == "composition") & (intensity["application"] == "ndfeb_total_ree")]
+    if rows.empty:
+        raise LookupError("magnet_intensity.csv has no 'ndfeb_total_ree' composition row to take the default from")
+    row = rows.iloc[0]
+    return (row["value_low"] + row["value_high"]) / 2 / 100
+
+
+# --- VAT ----------------------------------------------------------------------------------------
+
+def adjust_vat(price, *, included: bool, want: str, rate: float = VAT_RATE_CN):
+    """Put a price on the wanted VAT basis.
+
+    ``included`` says whether ``price`` includes VAT; ``want`` is ``"incl"`` or ``"excl"``.
+    """
+    if want not in ("incl", "excl"):
+        raise ValueError(f"want must be 'incl' or 'excl', got {want!r}")
+    if want == "excl" and included:
+        return price / (1 + rate)
+    if want == "incl" and not included:
+        return price * (1 + rate)
+    return price
+
+
+# --- FX -----------------------------------------------------------------------------------------
+
+_PERIOD_OFFSET = {"day": pd.offsets.Day(1), "week": pd.offsets.Week(1), "month": pd.offsets.MonthBegin(1),
+                  "quarter": pd.offsets.QuarterBegin(1, startingMonth=1), "half": pd.DateOffset(months=6),
+                  "year": pd.offsets.YearBegin(1)}
+_PERIOD_RANK = {"day": 0, "week": 1, "month": 2, "quarter": 3, "half": 4, "year": 5}
+
+
+def period_end(start: pd.Timestamp, period: str) -> pd.Timestamp:
+    """Last day of a period starting at ``start``."""
+    if period == "day":
+        return start
+    return start + _PERIOD_OFFSET[period] - pd.Timedelta(days=1)
+
+
+def pick_fx_rate(date, fx: pd.DataFrame, *, max_gap_days: int = 31, price_period: str = "day") -> pd.Series:
+    """The USD/CNY rate to use for a price observed on ``date``.
+
+    Preference: an average whose period contains the date, the finest first (monthly, then annual;
+    an annual price uses an annual rate); otherwise the nearest earlier rate (a dated central
+    parity or spot point, or an earlier average), if its period ended at most ``max_gap_days``
+    before the date. Returns the chosen row with ``gap_days`` and ``choice`` added.
+    """
+    date = pd.Timestamp(date)
+    if max_gap_days < 0:
+        raise ValueError(f"max_gap_days must be >= 0, got {max_gap_days}")
+    rates = fx.copy()
+    rates["end"] = [period_end(d, p) for d, p in zip(rates["date"], rates["period"])]
+    rates["rank"] = rates["period"].map(_PERIOD_RANK)
+    min_rank = _PERIOD_RANK.get(price_period, 0)
+    containing = rates[(rates["date"] <= date) & (rates["end"] >= date) & (rates["rank"] >= min_rank)
+                       & (rates["period"] != "day")]
+    if price_period == "year":
+        containing = containing[containing["period"] == "year"]
+    if not containing.empty:
+        row = containing.sort_values(["rank", "date"]).iloc[0].copy()
+        row["gap_days"] = 0
+        row["choice"] = f"{row['period']} average containing the date"
+        return row
+    earlier = rates[rates["end"] <= date]
+    if earlier.empty:
+        raise FxGapError(f"no USD/CNY rate on or before {date.date()} in fx_rates.csv")
+    earlier = earlier.assign(gap=(date - earlier["end"]).dt.days).sort_values(["gap", "rank"])
+    row = earlier.iloc[0].copy()
+    if row["gap"] > max_gap_days:
+        raise FxGapError(
+            f"nearest USD/CNY rate before {date.date()} is the {row['period']} {row['rate_type']} of "
+            f"{row['date'].date()} ({row['gap']} days earlier), past max_gap_days={max_gap_days}; "
+            "add a rate to data/fx_rates.csv or raise max_gap_days")
+    row["gap_days"] = int(row.pop("gap"))
+    row["choice"] = f"nearest earlier {row['period']} {row['rate_type']}"
+    return row
+
+
+def convert_prices(prices: pd.DataFrame, fx: pd.DataFrame, *, currency: str = "CNY", unit: str = "t",
+                   vat: str = "incl", max_gap_days: int = 31, value_columns=("price_low", "price_high", "price_avg")) -> pd.DataFrame:
+    """Put every price row on one basis: ``currency`` per ``unit`` with VAT ``vat``.
+
+    ``prices`` needs ``date``, ``period``, ``price_unit``, ``basis`` and the value columns (the
+    layout of data/prices.csv). Returns a copy with the converted values and the audit columns
+    ``fx_rate_cny_per_usd``, ``fx_date``, ``fx_period``, ``fx_rate_type``, ``fx_gap_days``,
+    ``fx_choice``, ``fx_source_id`` (empty when no FX was needed) and ``vat_treatment``.
+    Raises :class:`FxGapError` naming the row when no rate is close enough.
+    """
+    if currency not in ("CNY", "USD"):
+        raise ValueError(f"currency must be 'CNY' or 'USD', got {currency!r}")
+    if unit not in ("t", "kg"):
+        raise ValueError(f"unit must be 't' or 'kg', got {unit!r}")
+    if vat not in ("incl", "excl"):
+        raise ValueError(f"vat must be 'incl' or 'excl', got {vat!r}")
+    out = prices.copy()
+    audit = {k: [] for k in ("fx_rate_cny_per_usd", "fx_date", "fx_period", "fx_rate_type", "fx_gap_days",
+                             "fx_choice", "fx_source_id", "vat_treatment")}
+    factors = []
+    for idx, row in out.iterrows():
+        if row["price_unit"] not in PRICE_UNITS:
+            raise ValueError(f"row {idx}: unknown price_unit {row['price_unit']!r}; expected one of {list(PRICE_UNITS)}")
+        from_ccy, per_t = PRICE_UNITS[row["price_unit"]]
+        factor = per_t  # -> price per tonne in from_ccy
+        if from_ccy != currency:
+            try:
+                rate = pick_fx_rate(row["date"], fx, max_gap_days=max_gap_days, price_period=row["period"])
+            except FxGapError as err:
+                label = f"{row.get('product', '')} {row.get('basis', '')} {row.get('source_id', '')}".strip()
+                raise FxGapError(f"price row {idx} ({label}, {pd.Timestamp(row['date']).date()}): {err}") from None
+            factor *= rate["rate_cny_per_usd"] if from_ccy == "USD" else 1 / rate["rate_cny_per_usd"]
+            audit["fx_rate_cny_per_usd"].append(rate["rate_cny_per_usd"])
+            audit["fx_date"].append(rate["date"])
+            audit["fx_period"].append(rate["period"])
+            audit["fx_rate_type"].append(rate["rate_type"])
+            audit["fx_gap_days"].append(rate["gap_days"])
+            audit["fx_choice"].append(rate["choice"])
+            audit["fx_source_id"].append(rate["source_id"])
+        else:
+            for k in ("fx_rate_cny_per_usd", "fx_date", "fx_period", "fx_rate_type", "fx_gap_days", "fx_choice", "fx_source_id"):
+                audit[k].append(None)
+        if unit == "kg":
+            factor /= KG_PER_T
+        included = VAT_INCLUDED_BY_BASIS.get(row["basis"])
+        if included is None:
+            audit["vat_treatment"].append("basis does not say; unchanged")
+        else:
+            vat_factor = adjust_vat(1.0, included=included, want=vat)
+            factor *= vat_factor
+            audit["vat_treatment"].append("unchanged" if vat_factor == 1.0 else ("VAT removed" if vat_factor < 1 else "VAT added"))
+        factors.append(factor)
+    factors = pd.Series(factors, index=out.index, dtype=float)
+    for col in value_columns:
+        if col in out:
+            out[col] = out[col].astype(float) * factors
+    out["price_unit"] = f"{currency}/{unit}"
+    for k, v in audit.items():
+        out[k] = v
+    out["fx_date"] = pd.to_datetime(out["fx_date"])
+    return out
+
+
+def load_fx() -> pd.DataFrame:
+    """data/fx_rates.csv, validated."""
+    from analysis.data import load
+
+    return load("fx_rates")
+
+
+__all__ = [
+    "VAT_RATE_CN", "FxGapError", "adjust_vat", "convert_prices", "default_magnet_re_share", "load_fx",
+    "magnet_re_content_t", "metal_fraction_of_oxide", "metal_oxide_parity_ratio", "metal_to_oxide_t",
+    "oxide_to_metal_t", "pick_fx_rate", "prnd_metal_fraction_of_oxide",
+]

@@ -1,0 +1,169 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python (nd-market)
+#     language: python
+#     name: nd-market
+# ---
+
+# %% [markdown]
+# # What the data says, and where it disagrees with itself
+#
+# A walk through every curated dataset behind the Nd / NdFeB market reports: what each one covers,
+# how much of 2019-2026 it fills, which export months had to be derived, and every growth rate,
+# ratio or total in the sources that does not add up.
+#
+# Every figure in `data/` names its source document and the passage it comes from; the full list
+# is `data/sources.csv`. Derived figures (gap months, recomputed rates) are computed here by code
+# and are never written back to `data/`.
+
+# %% tags=["parameters"]
+start_year = 2019  # first year of the coverage chart
+end_year = 2026  # last year of the coverage chart
+exports_destination = "total"  # export series to chart: total, US, EU27, Germany, ...
+exports_start = "2024-01"  # first month of the export chart (YYYY-MM)
+show_all_checks = False  # True lists every consistency check, not only the disagreements
+
+# %%
+import pandas as pd
+from IPython.display import Markdown, display
+
+import analysis
+from analysis import consistency, exports, plotting, report
+from analysis.data import catalogue_table, coverage_by_year
+
+plotting.use_style()
+pd.set_option("display.max_colwidth", 110)
+coverage = coverage_by_year(start_year, end_year)  # checks the year range
+export_series = exports.monthly(exports_destination, start=exports_start)
+
+# %% [markdown]
+# ## The datasets
+#
+# One row per table in `data/`. Units are part of each table's columns (`price_unit`, `mass_t`,
+# `mass_t_reo`, ...); `data/catalogue.yaml` defines every column.
+
+# %%
+table = catalogue_table()
+table
+
+# %% [markdown]
+# ## Where the figures come from
+#
+# Seed documents are the four market texts the project started from (kept verbatim in `seeds/`);
+# everything else was read in public pages compiled in the research notes (`data/research_notes/`).
+# Trade press and price reporters dominate: China's own statistics are rarely quoted first-hand.
+
+# %%
+sources = analysis.load("sources")
+by_kind = sources["kind"].value_counts().rename_axis("kind").reset_index(name="sources")
+fig, ax = plotting.plt.subplots(figsize=(8, 3))
+ax.barh(by_kind["kind"], by_kind["sources"], color="#4c72b0")
+ax.invert_yaxis()
+ax.set_xlabel("number of sources")
+ax.set_title("Sources by kind")
+plotting.source_note(fig, [], "Count of rows in data/sources.csv.")
+plotting.plt.show()
+
+# %% [markdown]
+# ## Coverage over time
+#
+# Observations per dataset and year. Prices and exports are dense in 2024-2026 and thin before;
+# demand by end use exists only for 2024 (actual) and 2025 (forecast), from one source.
+
+# %%
+fig = plotting.coverage_chart(coverage, f"Observations per dataset and year, {start_year}-{end_year}")
+plotting.source_note(fig, [], "Count of rows per year in each data/ table.")
+plotting.plt.show()
+
+# %% [markdown]
+# ## China's magnet exports: reported and derived months
+#
+# China customs reports monthly magnet exports, but the public record misses some months. The
+# orange bars are derived by `analysis.exports` from a year-to-date total or a stated y/y or m/m
+# change; the whiskers show the range the rounding of those inputs allows. Grey gaps cannot be
+# derived from what is public.
+
+# %%
+series = export_series
+fig, ax = plotting.plt.subplots()
+x = series["month"].dt.to_timestamp()
+colours = series["status"].map(plotting.STATUS_COLOURS)
+ax.bar(x, series["mass_t"].fillna(0), width=20, color=colours)
+derived = series[series["status"] == "derived"]
+ax.errorbar(derived["month"].dt.to_timestamp(), derived["mass_t"],
+            yerr=[derived["mass_t"] - derived["mass_low_t"], derived["mass_high_t"] - derived["mass_t"]],
+            fmt="none", ecolor="#333333", capsize=3, lw=1)
+for status, colour in plotting.STATUS_COLOURS.items():
+    ax.bar([], [], color=colour, label=status)
+ax.legend(loc="lower left")
+ax.set_ylabel("exports, t of magnet per month")
+ax.set_title(f"China rare-earth permanent-magnet exports ({exports_destination}), t per month")
+plotting.annotate_events(ax, categories=["export_control"])
+plotting.source_note(fig, series["source_ids"].dropna().str.split(", ").explode(),
+                     "Customs HS 85051110. Derived months computed by analysis.exports.")
+plotting.plt.show()
+
+# %%
+series[["month", "status", "mass_t", "mass_low_t", "mass_high_t", "formula"]].round(0)
+
+# %% [markdown]
+# ## Stated figures that do not add up
+#
+# `analysis.consistency` recomputes every growth rate, ratio, share, CAGR and total the sources
+# state, from the values they relate, and compares the two as intervals: a published "+9%" stands
+# for 8.5-9.5%, "87 GW" for 86.5-87.5 GW. A row below is a disagreement no rounding explains.
+# Conflicting statements are one quantity given two different values (a sub-heading and its own
+# paragraph, or two sources).
+
+# %%
+checks = consistency.check()
+summary = checks.groupby(["check", "verdict"]).size().unstack(fill_value=0)
+summary
+
+# %%
+shown = checks if show_all_checks else checks[checks["verdict"] == consistency.VERDICT_BAD]
+shown[["check", "statement", "stated", "recomputed", "difference", "inputs", "source_ids"]].round(2)
+
+# %% [markdown]
+# **Reading the disagreements.** The largest come from the SMM forum report (seed 002): its
+# sub-headings and paragraphs give different 2025 growth rates and even different air-conditioner
+# output (320 vs 330 million units), and some stated growth rates cannot be reproduced from the
+# unit counts printed next to them. Seed 003's "2,000 t = 7% of global production in 2024" is out
+# by an order of magnitude against China's own 246.5 kt of magnet output. The export statements
+# from Reuters and SMM, by contrast, mostly reproduce to the rounding. The notebooks that use
+# these figures say which value they take and show the other.
+
+# %%
+checked = checks[checks["verdict"] != consistency.VERDICT_NA]
+results = {
+    "key_figures": {
+        "datasets": int(len(table)),
+        "data rows": int(table["rows"].sum()),
+        "sources": int(len(sources)),
+        "checks run": int(len(checked)),
+        "disagreements": int((checks["verdict"] == consistency.VERDICT_BAD).sum()),
+        "export months derived since " + exports_start: int((series["status"] == "derived").sum()),
+        "export months missing since " + exports_start: int((series["status"] == "missing").sum()),
+    },
+    "parameters": {"start_year": start_year, "end_year": end_year, "exports_destination": exports_destination,
+                   "exports_start": exports_start},
+    "disagreements": checks.loc[checks["verdict"] == consistency.VERDICT_BAD, ["check", "statement", "stated", "recomputed"]]
+    .round(4).to_dict(orient="records"),
+}
+report.write_results("00_data_overview", results)
+display(Markdown("The key figures above are also written, machine-readable, to `reports/00_data_overview.results.json`."))
+
+# %% [markdown]
+# ## Caveats
+#
+# - Most figures are secondary: trade press and syndicated news, read through mirrors where the
+#   original was paywalled (`sources.csv` names the intermediary).
+# - Derived export months are arithmetic on rounded, reported figures; the interval shown is the
+#   rounding range, not a statistical confidence interval.
+# - A consistent check does not make a figure right: it only means the source agrees with itself.
