@@ -1,0 +1,84 @@
+"""Notebooks: committed clean, paired with their scripts, and executable through papermill."""
+import csv
+import json
+
+import jupytext
+import nbformat
+import papermill as pm
+import pytest
+
+from analysis import consistency, data, paths, report
+
+NOTEBOOKS = sorted(paths.NOTEBOOKS.glob("[0-9]*.ipynb"))
+
+
+def test_there_are_notebooks():
+    assert NOTEBOOKS, "no notebooks found"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_committed_without_outputs(path):
+    nb = nbformat.read(path, as_version=4)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert code
+    assert all(not c.outputs and c.execution_count is None for c in code), f"{path.name} holds outputs"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_paired_script_is_in_sync(path):
+    script = path.with_suffix(".py")
+    assert script.exists(), f"{script.name} missing: run `jupytext --sync {path}`"
+    a = jupytext.read(path)
+    b = jupytext.read(script)
+    cells = lambda nb: [(c.cell_type, c.source.strip()) for c in nb.cells]  # noqa: E731
+    assert cells(a) == cells(b), f"{path.name} and {script.name} differ: run `jupytext --sync {path}`"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_every_parameter_is_documented(path):
+    params = pm.inspect_notebook(str(path))
+    assert params, f"{path.name} has no parameters cell"
+    undocumented = [name for name, p in params.items() if not p["help"]]
+    assert undocumented == [], f"parameters without a comment: {undocumented}"
+
+
+def _run(tmp_path, monkeypatch, name, **parameters):
+    monkeypatch.setenv(report.OUTPUT_DIR_ENV, str(tmp_path))
+    out = tmp_path / f"{name}.ipynb"
+    pm.execute_notebook(str(paths.NOTEBOOKS / f"{name}.ipynb"), str(out), parameters=parameters,
+                        kernel_name=report.kernel_name(), cwd=str(paths.NOTEBOOKS), progress_bar=False)
+    return json.loads((tmp_path / f"{name}.results.json").read_text())
+
+
+def _csv_rows() -> int:
+    total = 0
+    for spec in data.catalogue()["datasets"].values():
+        with open(paths.DATA / spec["file"], newline="", encoding="utf-8") as fh:
+            total += sum(1 for _ in csv.DictReader(fh))
+    return total
+
+
+@pytest.mark.notebook
+def test_overview_runs_with_defaults(tmp_path, monkeypatch):
+    results = _run(tmp_path, monkeypatch, "00_data_overview")
+    key = results["key_figures"]
+    assert key["datasets"] == len(data.catalogue()["datasets"])
+    assert key["data rows"] == _csv_rows()  # counted here with the csv module, not with the loader
+    assert key["disagreements"] == len(consistency.disagreements())
+    assert key["disagreements"] >= 6
+
+
+@pytest.mark.notebook
+def test_overview_runs_with_other_parameters(tmp_path, monkeypatch):
+    results = _run(tmp_path, monkeypatch, "00_data_overview", start_year=2022, end_year=2025,
+                   exports_destination="US", exports_start="2025-01", show_all_checks=True)
+    assert results["parameters"]["exports_destination"] == "US"
+    months = sum(v for k, v in results["key_figures"].items() if k.startswith("export months"))
+    # derived + missing US months since Jan 2025 can be at most the months from Jan 2025 to Mar 2026
+    assert 0 <= months <= 15
+
+
+@pytest.mark.notebook
+def test_overview_refuses_a_reversed_year_range(tmp_path, monkeypatch):
+    with pytest.raises(pm.PapermillExecutionError, match=r"start_year \(2026\) must not be after end_year \(2020\)"):
+        _run(tmp_path, monkeypatch, "00_data_overview", start_year=2026, end_year=2020)
