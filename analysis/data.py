@@ -340,7 +340,8 @@ def catalogue_table() -> pd.DataFrame:
         except KeyError:
             row.update(first_year=None, last_year=None)
         rows.append(row)
-    return pd.DataFrame(rows)
+    out = pd.DataFrame(rows)
+    return out.astype({"first_year": "Int64", "last_year": "Int64"})
 
 
 def coverage_by_year(start_year: int, end_year: int) -> pd.DataFrame:

@@ -1,13 +1,11 @@
 """Notebooks: committed clean, paired with their scripts, and executable through papermill."""
 import csv
-import json
-
 import jupytext
 import nbformat
 import papermill as pm
 import pytest
 
-from analysis import consistency, data, paths, report
+from analysis import consistency, data, paths
 
 NOTEBOOKS = sorted(paths.NOTEBOOKS.glob("[0-9]*.ipynb"))
 
@@ -42,14 +40,6 @@ def test_every_parameter_is_documented(path):
     assert undocumented == [], f"parameters without a comment: {undocumented}"
 
 
-def _run(tmp_path, monkeypatch, name, **parameters):
-    monkeypatch.setenv(report.OUTPUT_DIR_ENV, str(tmp_path))
-    out = tmp_path / f"{name}.ipynb"
-    pm.execute_notebook(str(paths.NOTEBOOKS / f"{name}.ipynb"), str(out), parameters=parameters,
-                        kernel_name=report.kernel_name(), cwd=str(paths.NOTEBOOKS), progress_bar=False)
-    return json.loads((tmp_path / f"{name}.results.json").read_text())
-
-
 def _csv_rows() -> int:
     total = 0
     for spec in data.catalogue()["datasets"].values():
@@ -59,8 +49,8 @@ def _csv_rows() -> int:
 
 
 @pytest.mark.notebook
-def test_overview_runs_with_defaults(tmp_path, monkeypatch):
-    results = _run(tmp_path, monkeypatch, "00_data_overview")
+def test_overview_runs_with_defaults(run_notebook):
+    results = run_notebook("00_data_overview")
     key = results["key_figures"]
     assert key["datasets"] == len(data.catalogue()["datasets"])
     assert key["data rows"] == _csv_rows()  # counted here with the csv module, not with the loader
@@ -69,8 +59,8 @@ def test_overview_runs_with_defaults(tmp_path, monkeypatch):
 
 
 @pytest.mark.notebook
-def test_overview_runs_with_other_parameters(tmp_path, monkeypatch):
-    results = _run(tmp_path, monkeypatch, "00_data_overview", start_year=2022, end_year=2025,
+def test_overview_runs_with_other_parameters(run_notebook):
+    results = run_notebook("00_data_overview", start_year=2022, end_year=2025,
                    exports_destination="US", exports_start="2025-01", show_all_checks=True)
     assert results["parameters"]["exports_destination"] == "US"
     months = sum(v for k, v in results["key_figures"].items() if k.startswith("export months"))
@@ -79,6 +69,6 @@ def test_overview_runs_with_other_parameters(tmp_path, monkeypatch):
 
 
 @pytest.mark.notebook
-def test_overview_refuses_a_reversed_year_range(tmp_path, monkeypatch):
+def test_overview_refuses_a_reversed_year_range(run_notebook):
     with pytest.raises(pm.PapermillExecutionError, match=r"start_year \(2026\) must not be after end_year \(2020\)"):
-        _run(tmp_path, monkeypatch, "00_data_overview", start_year=2026, end_year=2020)
+        run_notebook("00_data_overview", start_year=2026, end_year=2020)
