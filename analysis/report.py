@@ -28,13 +28,13 @@ from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
-import nbformat
 import yaml
 
 from analysis import paths
 
 KERNEL_NAME = "nd-market"
 OUTPUT_DIR_ENV = "ND_MARKET_OUTPUT_DIR"
+RUN_NAME_ENV = "ND_MARKET_RUN_NAME"
 MANIFEST = "manifest.json"
 FAILED_DIR = "_failed"
 
@@ -48,8 +48,11 @@ def output_dir() -> Path:
 def write_results(name: str, results: dict) -> Path:
     """Write a notebook's key figures as ``<name>.results.json`` next to its report.
 
-    Keys are sorted and floats kept as Python writes them, so identical inputs give identical files.
+    During a build the run's own name (``<notebook>__<scenario>``) replaces ``name``, so each
+    scenario's results land next to its own report. Keys are sorted and floats kept as Python
+    writes them, so identical inputs give identical files.
     """
+    name = os.environ.get(RUN_NAME_ENV) or name
     out = output_dir() / f"{name}.results.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(results, indent=2, sort_keys=True, default=str) + "\n", encoding="utf-8")
@@ -86,6 +89,14 @@ def discover_runs(notebooks: list[str] | None = None) -> list[Run]:
             params = yaml.safe_load(scenario.read_text(encoding="utf-8")) or {}
             runs.append(Run(nb, scenario.stem, params, scenario))
     return runs
+
+
+def _display(path: Path) -> str:
+    """A path relative to the project when it is inside it, else as given."""
+    try:
+        return str(Path(path).relative_to(paths.ROOT))
+    except ValueError:
+        return str(path)
 
 
 def _hash_files(files) -> str:
@@ -126,6 +137,7 @@ def _strip_noise(nb) -> None:
 
 def render_html(executed: Path, out_html: Path) -> None:
     """Render an executed notebook to HTML without code cells or prompts."""
+    import nbformat
     from nbconvert import HTMLExporter
 
     nb = nbformat.read(executed, as_version=4)
@@ -135,20 +147,39 @@ def render_html(executed: Path, out_html: Path) -> None:
     out_html.write_text(body, encoding="utf-8")
 
 
-def execute_run(run: Run, build_dir: str, kernel: str) -> dict:
-    """Execute one run into ``build_dir`` (in its own process) and render it. Returns its status."""
+def execute_run(run: Run, build_dir: str, kernel: str, progress=None) -> dict:
+    """Execute one run into ``build_dir`` (in its own process) and render it. Returns its status.
+
+    The kernel talks to this process over IPC sockets in a private temporary folder, never TCP.
+    ``progress``, a queue, receives ``(run name, code cells done, code cells in all)`` per cell.
+    """
+    import nbformat
     import papermill as pm
+    from traitlets.config import Config
 
     os.environ[OUTPUT_DIR_ENV] = build_dir
+    os.environ[RUN_NAME_ENV] = run.name
     out_nb = Path(build_dir) / f"{run.name}.ipynb"
+    n_code = sum(1 for c in nbformat.read(run.notebook, as_version=4).cells if c.cell_type == "code") + (1 if run.parameters else 0)
+    done = [0]
+
+    def on_cell(cell, cell_index, execute_reply):
+        done[0] += 1
+        if progress is not None:
+            progress.put((run.name, done[0], n_code))
+
     start = time.perf_counter()
     status, error = "ok", ""
-    try:
-        pm.execute_notebook(str(run.notebook), str(out_nb), parameters=run.parameters, kernel_name=kernel,
-                            cwd=str(paths.NOTEBOOKS), progress_bar=False, log_output=False)
-        render_html(out_nb, Path(build_dir) / f"{run.name}.html")
-    except Exception as exc:  # noqa: BLE001 - every failure is reported in the status table
-        status, error = "failed", f"{type(exc).__name__}: {str(exc).strip().splitlines()[-1] if str(exc).strip() else ''}"
+    with tempfile.TemporaryDirectory(prefix="nd-kernel-") as sockets:
+        config = Config({"KernelManager": {"transport": "ipc", "ip": str(Path(sockets) / "kernel")}})
+        try:
+            pm.execute_notebook(str(run.notebook), str(out_nb), parameters=run.parameters, kernel_name=kernel,
+                                cwd=str(paths.NOTEBOOKS), progress_bar=False, log_output=False, config=config,
+                                on_cell_executed=on_cell)
+            render_html(out_nb, Path(build_dir) / f"{run.name}.html")
+        except Exception as exc:  # noqa: BLE001 - every failure is reported in the status table
+            message = str(exc).strip().splitlines()
+            status, error = "failed", f"{type(exc).__name__}: {message[-1] if message else ''}"
     return {"run": run.name, "status": status, "error": error, "duration_s": round(time.perf_counter() - start, 2)}
 
 
@@ -172,6 +203,8 @@ def _versions() -> dict:
 
 def _summary(notebook: Path) -> tuple[str, str]:
     """Title and first paragraph of a notebook's opening markdown cell."""
+    import nbformat
+
     nb = nbformat.read(notebook, as_version=4)
     for cell in nb.cells:
         if cell.cell_type == "markdown":
@@ -216,9 +249,8 @@ def _print_table(results: list[dict]) -> None:
         print(f"{r['run']:<{width}}  {r['status']:<7}  {r['duration_s']:>7}  {r.get('error', '')}")
 
 
-def _publish(build_dir: Path) -> None:
-    """Swap the finished build in for reports/ (the old folder is removed only afterwards)."""
-    target = paths.REPORTS
+def _publish(build_dir: Path, target: Path) -> None:
+    """Swap the finished build in for ``target`` (the old folder is removed only afterwards)."""
     old = None
     if target.exists():
         old = target.with_name(f".reports-old-{os.getpid()}")
@@ -228,8 +260,78 @@ def _publish(build_dir: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def build(notebooks: list[str] | None = None, force: bool = False, jobs: int = 2) -> int:
-    """Build the reports; return the process exit code (0 = all published)."""
+def check_parameters(runs: list[Run]) -> list[str]:
+    """Every parameter problem in every run, checked against the notebooks' declarations."""
+    from analysis import params
+
+    found = []
+    for run in runs:
+        label = _display(run.scenario_file) if run.scenario_file else run.notebook.name
+        found += [f"{label}: {p}" for p in params.problems(run.notebook, run.parameters)]
+    return found
+
+
+class _Progress:
+    """Per-notebook, per-cell progress: tqdm bars on a terminal, a line per quarter otherwise."""
+
+    def __init__(self, runs: list[Run]):
+        from tqdm.auto import tqdm
+
+        self.tty = sys.stderr.isatty()
+        self.bars = {}
+        self.marks = {}
+        if self.tty:
+            width = max(len(r.name) for r in runs)
+            self.bars = {r.name: tqdm(total=1, desc=r.name.ljust(width), unit="cell", position=i, leave=True)
+                         for i, r in enumerate(runs)}
+
+    def update(self, name: str, done: int, total: int) -> None:
+        if self.tty:
+            bar = self.bars[name]
+            bar.total = total
+            bar.n = done
+            bar.refresh()
+        else:
+            quarter = 4 * done // total
+            if quarter > self.marks.get(name, 0):
+                self.marks[name] = quarter
+                print(f"  {name}: cell {done}/{total}", flush=True)
+
+    def close(self) -> None:
+        for bar in self.bars.values():
+            bar.close()
+
+
+def _execute_all(todo: list[Run], build_dir: Path, kernel: str, jobs: int) -> dict[str, dict]:
+    import multiprocessing as mp
+    import queue
+
+    statuses = {}
+    progress = _Progress(todo)
+    with mp.Manager() as manager:
+        events = manager.Queue()
+        with cf.ProcessPoolExecutor(max_workers=max(1, jobs)) as pool:
+            futures = {pool.submit(execute_run, run, str(build_dir), kernel, events): run for run in todo}
+            pending = set(futures)
+            while pending:
+                done, pending = cf.wait(pending, timeout=0.2, return_when=cf.FIRST_COMPLETED)
+                while True:
+                    try:
+                        progress.update(*events.get_nowait())
+                    except queue.Empty:
+                        break
+                for fut in done:
+                    res = fut.result()
+                    statuses[res["run"]] = res
+                    if not progress.tty:
+                        print(f"{res['run']}: {res['status']} in {res['duration_s']} s", flush=True)
+    progress.close()
+    return statuses
+
+
+def build(notebooks: list[str] | None = None, force: bool = False, jobs: int = 2, target: Path | None = None) -> int:
+    """Build the reports into ``target`` (default reports/); return the exit code (0 = published)."""
+    target = Path(target) if target is not None else paths.REPORTS
     runs = discover_runs(notebooks)
     if not runs:
         print("no notebooks found under notebooks/", file=sys.stderr)
@@ -237,43 +339,44 @@ def build(notebooks: list[str] | None = None, force: bool = False, jobs: int = 2
     shared = _hash_files(input_files())
     hashes = {run.name: run_hash(run, shared) for run in runs}
     previous = {}
-    manifest_path = paths.REPORTS / MANIFEST
+    manifest_path = target / MANIFEST
     if manifest_path.exists() and not force:
         previous = {r["run"]: r for r in json.loads(manifest_path.read_text(encoding="utf-8")).get("runs", [])}
     cached = [r for r in runs if previous.get(r.name, {}).get("input_hash") == hashes[r.name]
-              and (paths.REPORTS / f"{r.name}.html").exists()]
+              and (target / f"{r.name}.html").exists()]
     todo = [r for r in runs if r not in cached]
     if not todo and (notebooks is None or set(previous) >= {r.name for r in runs}):
         print(f"reports are up to date ({len(cached)} cached); use --force to rebuild")
         return 0
+    bad = check_parameters(runs)
+    if bad:
+        print("Refusing to build: parameters do not match the notebooks' declarations.", file=sys.stderr)
+        for line in bad:
+            print(f"  - {line}", file=sys.stderr)
+        return 2
 
-    paths.REPORTS.parent.mkdir(parents=True, exist_ok=True)
-    build_dir = Path(tempfile.mkdtemp(prefix=".reports-build-", dir=paths.ROOT))
+    target.parent.mkdir(parents=True, exist_ok=True)
+    build_dir = Path(tempfile.mkdtemp(prefix=".reports-build-", dir=target.parent))
     try:
         statuses: dict[str, dict] = {}
         for run in cached:
             for suffix in (".ipynb", ".html", ".results.json"):
-                src = paths.REPORTS / f"{run.name}{suffix}"
+                src = target / f"{run.name}{suffix}"
                 if src.exists():
                     shutil.copy2(src, build_dir / src.name)
             statuses[run.name] = {**previous[run.name], "status": "cached"}
         kernel = kernel_name()
-        print(f"building {len(todo)} report(s), {len(cached)} cached, kernel {kernel}, {jobs} at a time")
-        with cf.ProcessPoolExecutor(max_workers=max(1, jobs)) as pool:
-            futures = {pool.submit(execute_run, run, str(build_dir), kernel): run for run in todo}
-            for i, fut in enumerate(cf.as_completed(futures), 1):
-                res = fut.result()
-                statuses[res["run"]] = res
-                print(f"[{i}/{len(todo)}] {res['run']}: {res['status']} in {res['duration_s']} s", flush=True)
+        print(f"building {len(todo)} report(s), {len(cached)} cached, kernel {kernel}, {jobs} at a time", flush=True)
+        statuses.update(_execute_all(todo, build_dir, kernel, jobs))
         for run in runs:
             statuses[run.name]["input_hash"] = hashes[run.name]
             statuses[run.name]["parameters"] = run.parameters
-            statuses[run.name]["scenario_file"] = str(run.scenario_file.relative_to(paths.ROOT)) if run.scenario_file else None
+            statuses[run.name]["scenario_file"] = _display(run.scenario_file) if run.scenario_file else None
         ordered = [statuses[r.name] for r in runs]
         _print_table(ordered)
         failed = [s for s in ordered if s["status"] == "failed"]
         if failed:
-            keep = paths.REPORTS / FAILED_DIR
+            keep = target / FAILED_DIR
             keep.mkdir(parents=True, exist_ok=True)
             for s in failed:
                 nb = build_dir / f"{s['run']}.ipynb"
@@ -281,7 +384,7 @@ def build(notebooks: list[str] | None = None, force: bool = False, jobs: int = 2
                     shutil.copy2(nb, keep / nb.name)
             names = ", ".join(s["run"] for s in failed)
             print(f"\nFAILED: {names}. The last good reports are untouched; the failed notebooks, with their "
-                  f"errors, are in {keep.relative_to(paths.ROOT)}/", file=sys.stderr)
+                  f"errors, are in {keep}/", file=sys.stderr)
             return 1
         write_index(build_dir, runs, statuses)
         manifest = {
@@ -293,12 +396,12 @@ def build(notebooks: list[str] | None = None, force: bool = False, jobs: int = 2
             "runs": [{"run": s["run"], **{k: v for k, v in s.items() if k != "run"}} for s in ordered],
         }
         (build_dir / MANIFEST).write_text(json.dumps(manifest, indent=2, default=str) + "\n", encoding="utf-8")
-        _publish(build_dir)
-        print(f"\npublished {len(runs)} report(s) to {paths.REPORTS.relative_to(paths.ROOT)}/index.html")
+        _publish(build_dir, target)
+        print(f"\npublished {len(runs)} report(s) to {target}/index.html")
         return 0
     finally:
         if build_dir.exists():
             shutil.rmtree(build_dir, ignore_errors=True)
 
 
-__all__ = ["Run", "build", "discover_runs", "output_dir", "render_html", "write_results"]
+__all__ = ["Run", "build", "check_parameters", "discover_runs", "output_dir", "render_html", "write_results"]

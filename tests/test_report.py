@@ -1,0 +1,95 @@
+"""The report build: parameter checks, atomic publish, cache, failure handling, determinism."""
+import json
+
+import nbformat
+import pytest
+
+from analysis import params, paths, report
+
+
+def _notebook(path, body, parameters="x = 1  # a number; range: 0..10\nmode = \"a\"  # mode; one of: a, b"):
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.cells = [nbformat.v4.new_markdown_cell(f"# {path.stem}\n\nA test report."),
+                nbformat.v4.new_code_cell(parameters, metadata={"tags": ["parameters"]}),
+                nbformat.v4.new_code_cell(body)]
+    nbformat.write(nb, path)
+    return path
+
+
+GOOD = ("from analysis import report\n"
+        "report.write_results(NAME, {'key_figures': {'x squared': x * x}, 'mode': mode})")
+
+
+@pytest.fixture
+def project(tmp_path, monkeypatch):
+    """A scratch notebooks/ and scenarios/ folder, and a target for the reports."""
+    nbs, scen = tmp_path / "notebooks", tmp_path / "scenarios"
+    nbs.mkdir()
+    scen.mkdir()
+    monkeypatch.setattr(paths, "NOTEBOOKS", nbs)
+    monkeypatch.setattr(paths, "SCENARIOS", scen)
+    _notebook(nbs / "10_alpha.ipynb", GOOD.replace("NAME", "'10_alpha'"))
+    _notebook(nbs / "11_beta.ipynb", GOOD.replace("NAME", "'11_beta'"))
+    return tmp_path
+
+
+def test_parameter_problems_name_the_parameter(project):
+    nb = paths.NOTEBOOKS / "10_alpha.ipynb"
+    assert params.problems(nb, {"x": 3, "mode": "b"}) == []
+    assert params.problems(nb, {"xx": 3}) == ["unknown parameter 'xx' (did you mean x?); declared: x, mode"]
+    assert params.problems(nb, {"x": "3"}) == ["parameter 'x' must be int, got str '3'"]
+    assert params.problems(nb, {"x": 11}) == ["parameter 'x' = 11 is out of range 0..10"]
+    assert params.problems(nb, {"mode": "c"}) == ["parameter 'mode': 'c' not allowed; expected one of a, b"]
+    with pytest.raises(params.ParameterError, match="scenario.yaml: parameter 'x' = -1"):
+        params.check(nb, {"x": -1}, label="scenario.yaml")
+
+
+def test_build_refuses_bad_scenarios_before_running_anything(project, capsys):
+    (paths.SCENARIOS / "10_alpha").mkdir()
+    (paths.SCENARIOS / "10_alpha" / "typo.yaml").write_text("xx: 2\n")
+    target = project / "reports"
+    assert report.build(target=target) == 2
+    assert not target.exists(), "nothing may be written when parameters are refused"
+    assert "scenarios/10_alpha/typo.yaml: unknown parameter 'xx'" in capsys.readouterr().err.replace(str(project) + "/", "")
+
+
+def test_build_publishes_caches_and_keeps_the_last_good_reports(project, capsys):
+    (paths.SCENARIOS / "10_alpha").mkdir()
+    (paths.SCENARIOS / "10_alpha" / "big.yaml").write_text("x: 7\n")
+    target = project / "reports"
+    assert report.build(target=target) == 0
+    files = {p.name for p in target.iterdir()}
+    assert {"index.html", "manifest.json", "10_alpha.html", "10_alpha__big.html", "11_beta.html"} <= files
+    # the scenario run got its parameters: 7 x 7 = 49
+    assert json.loads((target / "10_alpha__big.results.json").read_text())["key_figures"] == {"x squared": 49}
+    manifest = json.loads((target / "manifest.json").read_text())
+    assert {r["run"] for r in manifest["runs"]} == {"10_alpha", "10_alpha__big", "11_beta"}
+    assert all(r["status"] == "ok" and r["duration_s"] > 0 for r in manifest["runs"])
+    assert {"git_commit", "built_at", "package_versions", "input_checksums"} <= set(manifest)
+    index = (target / "index.html").read_text()
+    assert "10_alpha__big.html" in index and "x squared" in index
+
+    # nothing changed: nothing runs
+    before = {p.name: p.stat().st_mtime_ns for p in target.iterdir()}
+    capsys.readouterr()
+    assert report.build(target=target) == 0
+    assert "up to date" in capsys.readouterr().out
+    assert {p.name: p.stat().st_mtime_ns for p in target.iterdir()} == before
+
+    # a notebook now fails: exit 1, the failed notebook is kept, the published reports are untouched
+    good_html = (target / "11_beta.html").read_bytes()
+    _notebook(paths.NOTEBOOKS / "11_beta.ipynb", "raise RuntimeError('boom')")
+    assert report.build(target=target) == 1
+    assert (target / "11_beta.html").read_bytes() == good_html
+    failed = nbformat.read(target / report.FAILED_DIR / "11_beta.ipynb", as_version=4)
+    assert any(o.get("ename") == "RuntimeError" for c in failed.cells for o in c.get("outputs", []))
+    assert not list(project.glob(".reports-build-*")), "no half-written build folder may be left behind"
+
+
+def test_two_builds_give_identical_results_files(project):
+    a, b = project / "a", project / "b"
+    assert report.build(target=a) == 0
+    assert report.build(target=b, force=True) == 0
+    for f in a.glob("*.results.json"):
+        assert f.read_bytes() == (b / f.name).read_bytes()
