@@ -98,3 +98,10 @@ def test_bad_arguments_are_named():
         units.convert_prices(_price("2026-02-11", 1.0), _fx(), currency="EUR")
     with pytest.raises(ValueError, match="max_gap_days"):
         units.pick_fx_rate("2026-02-11", _fx(), max_gap_days=-1)
+
+
+def test_default_magnet_re_share_comes_from_the_literature_row():
+    # data/magnet_intensity.csv, ndfeb_total_ree: "31-32 wt % REEs" -> mid 31.5% -> 0.315
+    assert units.default_magnet_re_share() == pytest.approx(0.315)
+    # 1,000 t of magnet -> 315 t of rare earths with the sourced default
+    assert units.magnet_re_content_t(1000.0) == pytest.approx(315.0)
