@@ -194,3 +194,46 @@ def monthly(destination: str = "total", start: str = "2024-01", end: str | None 
     out["destination"] = destination
     out["status"] = out["status"].fillna("missing")
     return out.drop(columns=["period_end", "months"]).reset_index()
+
+
+def shares(destinations, total: str = "total", figures: dict[Key, Figure] | None = None) -> pd.DataFrame:
+    """Each destination's share of the total, for every period where both are known.
+
+    Only periods (a month, or a multi-month span such as H1) for which the destination *and* the
+    total have a reported or derived figure are returned, so no share mixes periods.
+
+    Parameters
+    ----------
+    destinations : list of str
+        Destination names as in data/exports.csv (``US``, ``EU27``, ``Germany``, ...).
+    total : str
+        The destination holding the total.
+    figures : dict, optional
+        Output of :func:`derive` (computed if omitted).
+
+    Returns
+    -------
+    DataFrame
+        destination, period_start, period_end, months, mass_t, total_mass_t, share_pct with its
+        rounding range (share_low_pct, share_high_pct), and the status of both figures.
+    """
+    figures = derive() if figures is None else figures
+    known = {k[0] for k in figures}
+    unknown = [d for d in destinations if d not in known]
+    if unknown:
+        raise ValueError(f"destinations {unknown} have no export figures; known: {sorted(known)}")
+    rows = []
+    for (dest, start, end), fig in figures.items():
+        if dest not in destinations or (total, start, end) not in figures:
+            continue
+        whole = figures[(total, start, end)]
+        share = (fig.value / whole.value).map(lambda r: r * 100)
+        rows.append({"destination": dest, "period_start": start, "period_end": end, "months": (end - start).n + 1,
+                     "mass_t": fig.value.mid, "total_mass_t": whole.value.mid, "share_pct": share.mid,
+                     "share_low_pct": share.lo, "share_high_pct": share.hi, "status": fig.status,
+                     "total_status": whole.status,
+                     "source_ids": ", ".join(dict.fromkeys(fig.source_ids + whole.source_ids))})
+    cols = ["destination", "period_start", "period_end", "months", "mass_t", "total_mass_t", "share_pct",
+            "share_low_pct", "share_high_pct", "status", "total_status", "source_ids"]
+    out = pd.DataFrame(rows, columns=cols)
+    return out.sort_values(["destination", "period_start", "period_end"]).reset_index(drop=True)

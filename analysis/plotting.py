@@ -67,3 +67,52 @@ def coverage_chart(coverage: pd.DataFrame, title: str = "What the data covers, b
     ax.set_xlabel("year")
     ax.set_ylabel("")
     return fig
+
+
+def month_centre(months: pd.Series) -> pd.Series:
+    """Mid-month timestamps for monthly Periods, so bars sit between dated event lines correctly."""
+    return months.dt.to_timestamp() + pd.Timedelta(days=14)
+
+
+def export_status_bars(ax: plt.Axes, series: pd.DataFrame, value: str = "mass_t") -> None:
+    """Monthly bars coloured by status (reported / derived), rounding whiskers on derived months,
+    and a hatched grey band over months with no figure, with a legend entry for each.
+
+    ``series`` has ``month`` (Period), ``status`` and ``value`` (plus ``mass_low_t``/``mass_high_t``).
+    """
+    x = month_centre(series["month"])
+    known = series["status"] != "missing"
+    ax.bar(x[known], series.loc[known, value], width=25, color=series.loc[known, "status"].map(STATUS_COLOURS))
+    derived = series["status"] == "derived"
+    if derived.any():
+        d = series[derived]
+        ax.errorbar(x[derived], d[value], yerr=[d[value] - d["mass_low_t"], d["mass_high_t"] - d[value]],
+                    fmt="none", ecolor="#333333", capsize=3, lw=1)
+    for m in series.loc[~known, "month"]:
+        ax.axvspan(m.to_timestamp(), (m + 1).to_timestamp(), color=STATUS_COLOURS["missing"], alpha=0.35,
+                   hatch="//", lw=0, zorder=0)
+    for status, colour in STATUS_COLOURS.items():  # zero-height bars: legend entries only
+        label = "missing (no figure)" if status == "missing" else status
+        ax.bar(x.iloc[:1], [0], width=25, color=colour, label=label, alpha=0.6 if status == "missing" else 1,
+               hatch="//" if status == "missing" else None)
+
+
+def annotate_events_numbered(ax: plt.Axes, categories=None, events: pd.DataFrame | None = None, y: float = 0.97) -> str:
+    """Dashed lines with small numbered markers for the policy events inside the axis' date range.
+
+    A legible alternative to :func:`annotate_events` when events are close together: the labels go
+    in the returned key (``"Events: (1) 2025-04-04 label; ..."``), to pass to :func:`source_note`.
+    Events on the same day share a number. Set the x limits before calling.
+    """
+    events = load("events") if events is None else events
+    if categories is not None:
+        events = events[events["category"].isin(categories)]
+    lo, hi = ax.get_xlim()
+    inside = events[[lo <= plt.matplotlib.dates.date2num(d) <= hi for d in events["date"]]]
+    key = []
+    for n, (date, group) in enumerate(inside.sort_values(["date", "event_id"]).groupby("date", sort=True), 1):
+        ax.axvline(date, color="#888888", lw=0.8, ls="--", zorder=0)
+        ax.text(date, y - 0.06 * ((n - 1) % 3), str(n), transform=ax.get_xaxis_transform(), fontsize=7, ha="center",
+                va="top", color="#333333", bbox={"boxstyle": "circle,pad=0.2", "fc": "white", "ec": "#888888", "lw": 0.6})
+        key.append(f"({n}) {pd.Timestamp(date):%Y-%m-%d} {' / '.join(group['label'])}")
+    return ("Events: " + "; ".join(key)) if key else ""

@@ -1,0 +1,548 @@
+"""How much did an export control cut China's magnet exports? Counterfactuals and lost tonnes.
+
+The monthly series is :func:`analysis.exports.monthly` (reported months, derived months and
+missing months, flagged). Two counterfactuals, both fitted with statsmodels on the months of a
+pre-period window that have a figure (missing months are dropped, never imputed):
+
+- ``seasonal_naive_trend``: the same month a year earlier, scaled by the pre-control trend. The
+  trend is the mean log year-on-year ratio over the pre-period months whose month a year earlier
+  is also known (``OLS(log(y_m / y_{m-12}) ~ 1)``). Intervals are simulated from the fit: the
+  trend's standard error plus the month-to-month spread of the ratios (t draws, fixed seed).
+  A month whose base is itself after the control date is chained from its base's counterfactual.
+- ``its``: a segmented regression (interrupted time series) on all months from the window start,
+  ``y = b0 + b1 t + b2 post + b3 (t - t0) post``, with HAC (Newey-West) standard errors. The
+  counterfactual is ``b0 + b1 t``; its interval adds the pre-period residual variance to the
+  HAC variance of the line (the post-period fit is not the counterfactual, so its residuals are
+  left out of the noise term). ``t`` counts calendar months, so gaps do not distort time, but
+  HAC lags run over observations: with gaps they are not exactly calendar lags.
+
+:func:`impact` turns a counterfactual into the figures stakeholders ask for: the recovery month
+(first month from the control month on whose actual is at or above the counterfactual's lower
+bound), the disruption months (the control month up to the month before recovery, or up to a
+given end month) and the tonnes lost over them (counterfactual minus actual, with an interval).
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+import statsmodels.api as sm
+from scipy import stats
+
+from analysis import consistency, exports
+from analysis.data import load
+
+METHODS = ("seasonal_naive_trend", "its")
+CONTROL_CATEGORY = "export_control"
+SERIES_START = "2021-01"  # first month of any pre-period window (earliest export month in data/ is 2021)
+N_DRAWS = 20_000
+SEED = 20250404
+MIN_PRE_POINTS = {"its": 4, "seasonal_naive_trend": 2}
+
+
+# --- parameters -----------------------------------------------------------------------------------
+
+def control_events() -> pd.DataFrame:
+    """The export-control events in data/events.csv (date, event_id, label, source_id)."""
+    events = load("events")
+    events = events[events["category"] == CONTROL_CATEGORY].sort_values("date")
+    return events[["date", "event_id", "label", "source_id"]].reset_index(drop=True)
+
+
+def default_control_date() -> str:
+    """The first export-control event in data/events.csv (the April 2025 controls)."""
+    return control_events()["date"].iloc[0].strftime("%Y-%m-%d")
+
+
+def _control_month(control_date) -> pd.Period:
+    """The month of a control date (a date string, Timestamp or monthly Period)."""
+    if isinstance(control_date, pd.Period):
+        return control_date.asfreq("M")
+    return pd.Timestamp(control_date).to_period("M")
+
+
+def _month(value, name: str) -> pd.Period:
+    try:
+        return pd.Period(str(value), "M")
+    except (ValueError, TypeError) as exc:
+        raise ValueError(f"{name} must be a month 'YYYY-MM', got {value!r}") from exc
+
+
+def validate_parameters(control_date, pre_start, method, destinations, disruption_end, hac_maxlags,
+                        interval_level, sensitivity_windows, series_start=None,
+                        series: pd.DataFrame | None = None) -> dict:
+    """Check the notebook's parameters; return them normalised (months as Periods).
+
+    Raises
+    ------
+    ValueError
+        Naming the parameter and what was expected, e.g. a control date outside the export data.
+    """
+    try:
+        control = pd.Timestamp(str(control_date))
+    except (ValueError, TypeError) as exc:
+        raise ValueError(f"control_date must be a date 'YYYY-MM-DD', got {control_date!r}") from exc
+    start = _month(pre_start, "pre_start")
+    if method not in METHODS:
+        raise ValueError(f"method must be one of {', '.join(METHODS)}, got {method!r}")
+    if not isinstance(destinations, (list, tuple)) or not destinations:
+        raise ValueError(f"destinations must be a non-empty list of destinations, got {destinations!r}")
+    known = set(load("exports")["destination"]) - {"total"}
+    unknown = [d for d in destinations if d not in known]
+    if unknown:
+        raise ValueError(f"destinations {unknown} are not in data/exports.csv; expected some of {sorted(known)}")
+    end = None if disruption_end in (None, "", "auto") else _month(disruption_end, "disruption_end")
+    if isinstance(hac_maxlags, bool) or not isinstance(hac_maxlags, int) or hac_maxlags < 0:
+        raise ValueError(f"hac_maxlags must be an integer >= 0, got {hac_maxlags!r}")
+    if not isinstance(interval_level, float) or not 0.5 <= interval_level < 1:
+        raise ValueError(f"interval_level must be a float in [0.5, 1), got {interval_level!r}")
+    windows = [_month(w, "sensitivity_windows") for w in sensitivity_windows]
+    series = exports.monthly("total", start=SERIES_START) if series is None else series
+    first, last = check_control_date(series, control_date, start)
+    if end is not None and not control.to_period("M") <= end <= last:
+        raise ValueError(f"disruption_end must be a month from the control month {control.to_period('M')} "
+                         f"to the last export month {last}, or 'auto'; got {disruption_end!r}")
+    if series_start is not None and _month(series_start, "series_start") > control.to_period("M"):
+        raise ValueError(f"series_start must be a month no later than the control month {control.to_period('M')}, "
+                         f"got {series_start!r}")
+    return {"control_date": control, "control_month": control.to_period("M"), "pre_start": start, "method": method,
+            "destinations": list(destinations), "disruption_end": end, "hac_maxlags": hac_maxlags,
+            "interval_level": interval_level, "sensitivity_windows": windows, "data_first": first, "data_last": last}
+
+
+def check_control_date(series: pd.DataFrame, control_date, pre_start) -> tuple[pd.Period, pd.Period]:
+    """Raise ValueError unless the control month has export figures on both sides of it."""
+    control = _control_month(control_date)
+    start = pd.Period(pre_start, "M")
+    known = series.loc[series["status"] != "missing", "month"]
+    first = known[known >= start].min()
+    last = known.max()
+    if pd.isna(first) or not first < control <= last:
+        raise ValueError(f"control_date {control_date} is outside the export data: expected a date "
+                         f"after the first export month from pre_start ({first}) and no later than the last one ({last})")
+    return first, last
+
+
+# --- counterfactuals ------------------------------------------------------------------------------
+
+@dataclass
+class Counterfactual:
+    """A fitted counterfactual: the monthly table and what the interval of a sum needs."""
+
+    method: str
+    control_month: pd.Period
+    pre_start: pd.Period
+    level: float
+    table: pd.DataFrame  # month, status, mass_t, ..., counterfactual_t, counterfactual_low_t, counterfactual_high_t
+    coefficients: pd.DataFrame
+    n_pre: int
+    notes: list[str] = field(default_factory=list)
+    _sum_interval: object = None
+
+    def sum_interval(self, months) -> tuple[float, float, float]:
+        """Point, low and high of the counterfactual summed over ``months``."""
+        return self._sum_interval(list(months))
+
+
+def _pre_points(series: pd.DataFrame, control: pd.Period, start: pd.Period) -> pd.DataFrame:
+    pre = series[(series["month"] >= start) & (series["month"] < control) & (series["status"] != "missing")]
+    return pre
+
+
+def fit_its(series: pd.DataFrame, control_date, pre_start, hac_maxlags: int = 2, level: float = 0.95) -> Counterfactual:
+    """Segmented regression with a level and slope change at the control month, HAC errors.
+
+    Parameters
+    ----------
+    series : DataFrame
+        ``month`` (Period) and ``mass_t``, ``status`` as from :func:`analysis.exports.monthly`.
+    control_date : str or Timestamp
+        The control; its month is the first treated month.
+    pre_start : str
+        First month of the pre-period window.
+    hac_maxlags : int
+        Newey-West maximum lag.
+    level : float
+        Interval coverage, e.g. 0.95.
+    """
+    control = _control_month(control_date)
+    start = pd.Period(pre_start, "M")
+    pre = _pre_points(series, control, start)
+    if len(pre) < MIN_PRE_POINTS["its"]:
+        raise ValueError(f"control_date {control} with pre_start {start}: {len(pre)} pre-period months with data, "
+                         f"the ITS needs at least {MIN_PRE_POINTS['its']}")
+    table = series[series["month"] >= start].copy()
+    table["t"] = [(m - start).n for m in table["month"]]
+    t0 = (control - start).n
+    table["post"] = (table["month"] >= control).astype(float)
+    table["t_since_control"] = (table["t"] - t0) * table["post"]
+    fit_rows = table[table["status"] != "missing"]
+    exog = sm.add_constant(fit_rows[["t", "post", "t_since_control"]].astype(float), has_constant="add")
+    if len(fit_rows) - exog.shape[1] < 1:
+        raise ValueError(f"control_date {control}: too few months with data to fit the ITS")
+    if hac_maxlags >= len(fit_rows):
+        raise ValueError(f"hac_maxlags {hac_maxlags} must be below the number of months fitted ({len(fit_rows)})")
+    model = sm.OLS(fit_rows["mass_t"].astype(float), exog)
+    res = model.fit(cov_type="HAC", cov_kwds={"maxlags": hac_maxlags}, use_t=True)
+    params = res.params.to_numpy()
+    cov = res.cov_params().to_numpy()
+    is_pre = (fit_rows["post"] == 0).to_numpy()
+    resid_pre = res.resid.to_numpy()[is_pre]
+    df_pre = int(is_pre.sum()) - 2
+    sigma2 = float(resid_pre @ resid_pre / df_pre)
+    tq = stats.t.ppf(0.5 + level / 2, df_pre)
+
+    x_cf = np.column_stack([np.ones(len(table)), table["t"].to_numpy(float), np.zeros(len(table)), np.zeros(len(table))])
+    mean = x_cf @ params
+    var_mean = np.einsum("ij,jk,ik->i", x_cf, cov, x_cf)
+    half = tq * np.sqrt(var_mean + sigma2)
+    table["counterfactual_t"] = mean
+    table["counterfactual_low_t"] = mean - half
+    table["counterfactual_high_t"] = mean + half
+    table["in_fit"] = table["status"] != "missing"
+    rows_by_month = dict(zip(table["month"], x_cf))
+
+    def sum_interval(months):
+        if not months:
+            return 0.0, 0.0, 0.0
+        a = np.sum([rows_by_month[m] for m in months], axis=0)
+        point = float(a @ params)
+        h = tq * math.sqrt(float(a @ cov @ a) + len(months) * sigma2)
+        return point, point - h, point + h
+
+    ci = res.conf_int(alpha=1 - level)
+    coefs = pd.DataFrame({"term": ["intercept (t/month at window start)", "pre-control trend (t/month per month)",
+                                   "level change at control (t/month)", "slope change after control (t/month per month)"],
+                          "estimate": params, "hac_se": res.bse.to_numpy(), "low": ci.iloc[:, 0].to_numpy(),
+                          "high": ci.iloc[:, 1].to_numpy(), "p_value": res.pvalues.to_numpy()})
+    notes = [f"ITS fitted on {len(fit_rows)} months with data ({int(is_pre.sum())} before the control, "
+             f"{int((~is_pre).sum())} from it on); {int((table['status'] == 'missing').sum())} missing months dropped.",
+             f"HAC (Newey-West) standard errors, maxlags {hac_maxlags}; counterfactual noise from the pre-period "
+             f"residual s.d. {math.sqrt(sigma2):,.0f} t/month (t with {df_pre} d.f.)."]
+    out = table.drop(columns=["t", "post", "t_since_control"])
+    return Counterfactual("its", control, start, level, out, coefs, int(is_pre.sum()), notes, sum_interval)
+
+
+def yoy_pairs(series: pd.DataFrame, control_date, pre_start) -> pd.DataFrame:
+    """Pre-period months whose month a year earlier is also known, with the log y/y ratio."""
+    control = _control_month(control_date)
+    start = pd.Period(pre_start, "M")
+    values = series.set_index("month")["mass_t"]
+    pre = _pre_points(series, control, start)
+    rows = []
+    for m, v in zip(pre["month"], pre["mass_t"]):
+        base = values.get(m - 12)
+        if base is not None and not pd.isna(base):
+            rows.append({"month": m, "mass_t": v, "base_month": m - 12, "base_mass_t": base,
+                         "yoy_ratio": v / base, "log_yoy": math.log(v / base)})
+    return pd.DataFrame(rows, columns=["month", "mass_t", "base_month", "base_mass_t", "yoy_ratio", "log_yoy"])
+
+
+def fit_seasonal_naive(series: pd.DataFrame, control_date, pre_start, level: float = 0.95,
+                       n_draws: int = N_DRAWS, seed: int = SEED) -> Counterfactual:
+    """Same month a year earlier times the pre-control mean y/y growth (see module docstring)."""
+    control = _control_month(control_date)
+    start = pd.Period(pre_start, "M")
+    pairs = yoy_pairs(series, control, start)
+    if len(pairs) < MIN_PRE_POINTS["seasonal_naive_trend"]:
+        raise ValueError(f"control_date {control} with pre_start {start}: {len(pairs)} pre-period months have the month "
+                         f"a year earlier in the data; the seasonal-naive trend needs at least "
+                         f"{MIN_PRE_POINTS['seasonal_naive_trend']}")
+    res = sm.OLS(pairs["log_yoy"].to_numpy(), np.ones((len(pairs), 1))).fit()
+    mu, se, s, df = float(res.params[0]), float(res.bse[0]), math.sqrt(float(res.scale)), int(res.df_resid)
+    rng = np.random.default_rng(seed)
+    mu_draws = mu + se * rng.standard_t(df, n_draws)
+
+    table = series[series["month"] >= start].copy()
+    values = series.set_index("month")["mass_t"]
+    draws: dict[pd.Period, np.ndarray] = {}
+    point: dict[pd.Period, float] = {}
+    for m in table.loc[table["month"] >= control, "month"]:
+        b = m - 12
+        if b < control:
+            base = values.get(b)
+            if base is None or pd.isna(base):
+                continue
+            base_point, base_draws = float(base), float(base)
+        elif b in point:
+            base_point, base_draws = point[b], draws[b]
+        else:
+            continue
+        point[m] = base_point * math.exp(mu)
+        draws[m] = base_draws * np.exp(mu_draws + s * rng.standard_t(df, n_draws))
+    q_lo, q_hi = 0.5 - level / 2, 0.5 + level / 2
+    table["counterfactual_t"] = table["month"].map(point).astype(float)
+    table["counterfactual_low_t"] = table["month"].map({m: float(np.quantile(d, q_lo)) for m, d in draws.items()}).astype(float)
+    table["counterfactual_high_t"] = table["month"].map({m: float(np.quantile(d, q_hi)) for m, d in draws.items()}).astype(float)
+    table["in_fit"] = table["month"].isin(pairs["month"])
+
+    def sum_interval(months):
+        months = [m for m in months if m in point]
+        if not months:
+            return 0.0, 0.0, 0.0
+        total = np.sum([draws[m] for m in months], axis=0)
+        return sum(point[m] for m in months), float(np.quantile(total, q_lo)), float(np.quantile(total, q_hi))
+
+    ci = res.conf_int(alpha=1 - level)[0]
+    coefs = pd.DataFrame({"term": ["mean log y/y ratio before the control", "implied y/y growth (%)"],
+                          "estimate": [mu, (math.exp(mu) - 1) * 100], "se": [se, float("nan")],
+                          "low": [ci[0], (math.exp(ci[0]) - 1) * 100], "high": [ci[1], (math.exp(ci[1]) - 1) * 100]})
+    notes = [f"Trend from {len(pairs)} pre-period months with the month a year earlier known "
+             f"({', '.join(str(m) for m in pairs['month'])}): mean y/y growth {(math.exp(mu) - 1) * 100:+.1f}%, "
+             f"spread (s.d. of log ratios) {s:.3f}, t with {df} d.f.",
+             f"Intervals simulated ({n_draws:,} draws, seed {seed})."]
+    return Counterfactual("seasonal_naive_trend", control, start, level, table, coefs, len(pairs), notes, sum_interval)
+
+
+def counterfactual(series: pd.DataFrame, control_date, pre_start, method: str, hac_maxlags: int = 2,
+                   level: float = 0.95) -> Counterfactual:
+    """Fit the counterfactual ``method`` (one of :data:`METHODS`)."""
+    check_control_date(series, control_date, pre_start)
+    if method == "its":
+        return fit_its(series, control_date, pre_start, hac_maxlags, level)
+    if method == "seasonal_naive_trend":
+        return fit_seasonal_naive(series, control_date, pre_start, level)
+    raise ValueError(f"method must be one of {', '.join(METHODS)}, got {method!r}")
+
+
+# --- impact ---------------------------------------------------------------------------------------
+
+def recovery_month(cf: Counterfactual) -> pd.Period | None:
+    """First month from the control month on with actual >= the counterfactual's lower bound."""
+    post = cf.table[cf.table["month"] >= cf.control_month].dropna(subset=["mass_t", "counterfactual_low_t"])
+    back = post[post["mass_t"] >= post["counterfactual_low_t"]]
+    return None if back.empty else back["month"].iloc[0]
+
+
+def impact(cf: Counterfactual, disruption_end=None) -> dict:
+    """Recovery month, disruption months and tonnes lost (counterfactual minus actual) with an interval.
+
+    Parameters
+    ----------
+    cf : Counterfactual
+    disruption_end : Period or str, optional
+        Last disruption month; by default the month before :func:`recovery_month` (or the last
+        month of data if exports never came back).
+    """
+    recovery = recovery_month(cf)
+    last = cf.table["month"].max()
+    if disruption_end is not None:
+        end = pd.Period(disruption_end, "M")
+        rule = f"given: {cf.control_month} to {end}"
+    else:
+        end = (recovery - 1) if recovery is not None else last
+        rule = "the control month to the month before the recovery month"
+    months = [m for m in pd.period_range(cf.control_month, end, freq="M")] if end >= cf.control_month else []
+    rows = cf.table.set_index("month").loc[months] if months else cf.table.iloc[0:0].set_index("month")
+    usable = rows.dropna(subset=["mass_t", "counterfactual_t"])
+    used = list(usable.index)
+    point, lo, hi = cf.sum_interval(used)
+    actual = float(usable["mass_t"].sum())
+    lost = point - actual
+    return {
+        "method": cf.method, "pre_start": str(cf.pre_start), "control_month": str(cf.control_month),
+        "recovery_month": None if recovery is None else str(recovery),
+        "disruption_rule": rule, "disruption_months": [str(m) for m in months],
+        "months_without_data": [str(m) for m in months if m not in used],
+        "actual_t": actual, "counterfactual_t": float(point), "lost_t": float(lost), "lost_low_t": float(lo - actual),
+        "lost_high_t": float(hi - actual), "lost_pct_of_counterfactual": (lost / point * 100) if point else 0.0,
+        "interval_level": cf.level, "n_pre_points": cf.n_pre,
+    }
+
+
+def sensitivity(series: pd.DataFrame, control_date, windows, methods=METHODS, hac_maxlags: int = 2,
+                level: float = 0.95, disruption_end=None) -> pd.DataFrame:
+    """Lost tonnes and recovery month for every method x pre-period window (a row says why it failed)."""
+    rows = []
+    for method in methods:
+        for window in windows:
+            row = {"method": method, "pre_start": str(window)}
+            try:
+                res = impact(counterfactual(series, control_date, window, method, hac_maxlags, level), disruption_end)
+            except ValueError as exc:
+                rows.append({**row, "note": str(exc)})
+                continue
+            rows.append({**row, "n_pre_points": res["n_pre_points"], "recovery_month": res["recovery_month"],
+                         "disruption_months": len(res["disruption_months"]), "lost_t": res["lost_t"],
+                         "lost_low_t": res["lost_low_t"], "lost_high_t": res["lost_high_t"], "note": ""})
+    cols = ["method", "pre_start", "n_pre_points", "recovery_month", "disruption_months", "lost_t", "lost_low_t",
+            "lost_high_t", "note"]
+    return pd.DataFrame(rows, columns=cols)
+
+
+# --- destinations ---------------------------------------------------------------------------------
+
+def share_shift(destinations, control_date, start, end=None, figures=None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Destination shares of total exports before and after the control, single months only.
+
+    Returns
+    -------
+    months : DataFrame
+        Every month used (destination and total both known), with ``period`` before/after.
+    summary : DataFrame
+        Per destination and period: months used, pooled share (sum of destination / sum of total).
+    """
+    control = _control_month(control_date)
+    start = pd.Period(start, "M")
+    shares = exports.shares(destinations, figures=figures)
+    months = shares[(shares["months"] == 1) & (shares["period_start"] >= start)].copy()
+    if end is not None:
+        months = months[months["period_start"] <= pd.Period(end, "M")]
+    months["period"] = np.where(months["period_start"] < control, "before", "after")
+    months = months.rename(columns={"period_start": "month"}).drop(columns=["period_end", "months"])
+    summary = (months.groupby(["destination", "period"], sort=False)
+               .agg(months_used=("month", lambda m: ", ".join(str(x) for x in m)), n_months=("month", "size"),
+                    mass_t=("mass_t", "sum"), total_mass_t=("total_mass_t", "sum"))
+               .reset_index())
+    summary["pooled_share_pct"] = summary["mass_t"] / summary["total_mass_t"] * 100
+    order = {d: i for i, d in enumerate(destinations)}
+    summary = summary.sort_values(["destination", "period"], key=lambda s: s.map(order) if s.name == "destination"
+                                  else s.map({"before": 0, "after": 1})).reset_index(drop=True)
+    return months.reset_index(drop=True), summary
+
+
+def same_span_shares(destinations, control_date, figures=None) -> pd.DataFrame:
+    """Multi-month spans known for a destination and the total in two consecutive years, the later
+    one containing the control month (e.g. H1 2024 against H1 2025)."""
+    control = _control_month(control_date)
+    shares = exports.shares(destinations, figures=figures)
+    spans = shares[shares["months"] > 1].set_index(["destination", "period_start", "period_end"])
+    rows = []
+    for (dest, s, e), r in spans.iterrows():
+        prev = (dest, s - 12, e - 12)
+        if s <= control <= e and prev in spans.index:
+            p = spans.loc[prev]
+            rows.append({"destination": dest, "span_before": f"{s - 12}/{e - 12}", "share_before_pct": p["share_pct"],
+                         "span_after": f"{s}/{e}", "share_after_pct": r["share_pct"],
+                         "change_pp": r["share_pct"] - p["share_pct"],
+                         "destination_change_pct": (r["mass_t"] / p["mass_t"] - 1) * 100,
+                         "total_change_pct": (r["total_mass_t"] / p["total_mass_t"] - 1) * 100,
+                         "status": f"{p['status']}/{p['total_status']} -> {r['status']}/{r['total_status']}"})
+    return pd.DataFrame(rows)
+
+
+# --- stated figures -------------------------------------------------------------------------------
+
+def _figure_text(figures, series, period_key) -> tuple[str, str, str]:
+    start, end = exports.parse_period_key(period_key)
+    fig = figures.get((series, start, end))
+    if fig is None:
+        return "not in data", "missing", ""
+    return f"{fig.value.mid:,.1f} t", fig.status, fig.formula
+
+
+def claim_checks(source_kind: str = "seed", dataset: str = "exports") -> pd.DataFrame:
+    """The stated export relations of one kind of source, each with its verdict and arithmetic.
+
+    Verdicts come from :func:`analysis.consistency.check_stated`. A base derived from a statement
+    of the same relation (the same rate for the same months, e.g. SMM's own -45% y/y) makes the
+    check circular: it is flagged instead of counted as a confirmation.
+    """
+    sources = load("sources")
+    ids = set(sources.loc[sources["kind"] == source_kind, "source_id"])
+    stated = load("stated_changes")
+    claims = stated[(stated["dataset"] == dataset) & stated["source_id"].isin(ids)]
+    checks = consistency.check_stated().set_index("claim_id")
+    figures = exports.derive()
+    same_relation = stated.set_index("claim_id")[["series", "period_key", "base_period", "relation", "stated_value"]]
+    rows = []
+    for c in claims.itertuples():
+        chk = checks.loc[c.claim_id]
+        base_series = c.base_series if isinstance(c.base_series, str) else c.series
+        value_txt, value_status, value_formula = _figure_text(figures, c.series, c.period_key)
+        base_txt, base_status, base_formula = _figure_text(figures, base_series, c.base_period)
+        twins = same_relation[(same_relation[["series", "period_key", "base_period", "relation"]]
+                               == [c.series, c.period_key, c.base_period, c.relation]).all(axis=1)].index
+        circular = any(f"({t})" in base_formula or f"({t})" in value_formula for t in twins)
+        if pd.isna(chk["recomputed"]):
+            arithmetic = chk["inputs"]
+        elif c.relation == "pct_change":
+            arithmetic = (f"{value_txt} / {base_txt} - 1 = {chk['recomputed']:+.2f}% "
+                          f"(rounding range {chk['recomputed_low']:+.2f}..{chk['recomputed_high']:+.2f}%)")
+        elif c.relation == "ratio":
+            arithmetic = (f"{value_txt} / {base_txt} = {chk['recomputed']:.3f} "
+                          f"(rounding range {chk['recomputed_low']:.3f}..{chk['recomputed_high']:.3f})")
+        else:
+            arithmetic = f"{c.relation}: {chk['recomputed']:.3f} from {value_txt} and {base_txt}"
+        derived = [f"{lbl} ({c.period_key if lbl == 'value' else c.base_period}) derived: {f}"
+                   for lbl, st, f in (("value", value_status, value_formula), ("base", base_status, base_formula))
+                   if st == "derived"]
+        verdict = chk["verdict"]
+        if circular:
+            verdict = "circular (base derived from this statement)"
+        rows.append({"claim_id": c.claim_id, "source_id": c.source_id, "period": c.period_key, "base": c.base_period,
+                     "series": c.series if base_series == c.series else f"{c.series} vs {base_series}",
+                     "relation": c.relation, "stated": c.stated_value, "recomputed": chk["recomputed"],
+                     "verdict": verdict, "arithmetic": arithmetic, "derived_inputs": "; ".join(derived),
+                     "passage": c.passage})
+    return pd.DataFrame(rows)
+
+
+def level_checks(source_kind: str = "seed", dataset_rows: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The export tonnages a kind of source states, each against every other source for the same period."""
+    sources = load("sources")
+    ids = set(sources.loc[sources["kind"] == source_kind, "source_id"])
+    rows_all = load("exports") if dataset_rows is None else dataset_rows
+    rows = []
+    for r in rows_all[rows_all["source_id"].isin(ids)].itertuples():
+        same = rows_all[(rows_all["destination"] == r.destination) & (rows_all["period_start"] == r.period_start)
+                        & (rows_all["period_end"] == r.period_end) & (rows_all["scope"] == r.scope)
+                        & ~rows_all["source_id"].isin(ids)]
+        factor = exports.MASS_UNIT_TO_T[r.mass_unit]
+        others = [(o.source_id, o.value * exports.MASS_UNIT_TO_T[o.mass_unit]) for o in same.itertuples()]
+        if not others:
+            verdict, against = "only source", ""
+        else:
+            agree = all(abs(v - r.value * factor) <= 0.5 for _, v in others)
+            verdict = "consistent" if agree else "disagrees"
+            against = "; ".join(f"{v:,.1f} t ({sid})" for sid, v in others)
+        rows.append({"source_id": r.source_id, "destination": r.destination,
+                     "period": exports.period_label(pd.Period(r.period_start, "M"), pd.Period(r.period_end, "M")),
+                     "stated_t": r.value * factor, "other_sources": against, "verdict": verdict, "passage": r.passage})
+    return pd.DataFrame(rows, columns=["source_id", "destination", "period", "stated_t", "other_sources", "verdict", "passage"])
+
+
+# --- price context --------------------------------------------------------------------------------
+
+def price_points(product: str = "prnd_oxide", basis: str = "cn_domestic_incl_vat", unit: str = "CNY/t",
+                 start: str = "2024-01-01") -> pd.DataFrame:
+    """Dated price points of one product, basis and unit from data/prices.csv, with low/mid/high.
+
+    The column names carry the unit (``price_cny_per_t`` for CNY/t).
+    """
+    prices = load("prices")
+    sel = prices[(prices["product"] == product) & (prices["basis"] == basis) & (prices["price_unit"] == unit)
+                 & (prices["date"] >= pd.Timestamp(start))].copy()
+    if sel.empty:
+        raise ValueError(f"no prices for product {product!r}, basis {basis!r}, unit {unit!r} from {start} in data/prices.csv")
+    suffix = unit.lower().replace("/", "_per_")
+    mid = sel["price_avg"].where(sel["price_avg"].notna(), (sel["price_low"] + sel["price_high"]) / 2)
+    out = pd.DataFrame({"date": sel["date"], "assessor": sel["assessor"], f"price_low_{suffix}": sel["price_low"],
+                        f"price_{suffix}": mid, f"price_high_{suffix}": sel["price_high"], "source_id": sel["source_id"]})
+    return out.sort_values(["date", "assessor"]).reset_index(drop=True)
+
+
+def to_records(frame: pd.DataFrame, digits: int = 1) -> list[dict]:
+    """JSON-ready rows: periods and dates as text, floats rounded, NaN as None."""
+    out = frame.copy()
+    for col in out.columns:
+        if isinstance(out[col].dtype, pd.PeriodDtype):
+            out[col] = out[col].astype(str)
+        elif pd.api.types.is_datetime64_any_dtype(out[col]):
+            out[col] = out[col].dt.strftime("%Y-%m-%d")
+        elif pd.api.types.is_float_dtype(out[col]):
+            out[col] = out[col].round(digits)
+    out = out.astype(object).where(out.notna(), None)
+    return out.to_dict(orient="records")
+
+
+def common_span(spans: pd.DataFrame) -> pd.DataFrame:
+    """The rows of :func:`same_span_shares` for the span most destinations share (earliest on ties),
+    sorted by the destination's fall, largest first."""
+    if spans.empty:
+        return spans
+    counts = spans.groupby("span_after").size()
+    best = sorted(counts.index, key=lambda s: (-counts[s], s))[0]
+    return spans[spans["span_after"] == best].sort_values("destination_change_pct").reset_index(drop=True)

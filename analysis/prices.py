@@ -1,0 +1,693 @@
+"""Nd and Pr-Nd price history on one basis: a transparent monthly grid, its metrics, a forecast band,
+and the seeds' price claims recomputed.
+
+- :func:`price_points` puts every dated quote on the chosen currency / unit / VAT basis (through
+  :func:`analysis.units.convert_prices`, with its FX audit columns) and labels each row with its
+  series, ``product:basis``: China-domestic spot, the China Northern listed price, FOB, CIF, ... are
+  never one line;
+- :func:`monthly_grid` turns one series' dated points into a regular monthly grid and says, month
+  by month, how each value was obtained (``observed``, ``averaged``, ``interpolated``) or that it
+  is a ``gap``;
+- :func:`yoy_change_pct`, :func:`drawdown_pct`, :func:`peak_trough`, :func:`log_return_volatility`,
+  :func:`annual_means` and :func:`metal_oxide_ratios` are the derived metrics;
+- :func:`fit_forecast` fits a few small statsmodels ARIMA models to the monthly log price and
+  returns prediction intervals and fit diagnostics;
+- :func:`seed_claims` is the verdict table on the seeds' price claims (re-using
+  :mod:`analysis.consistency` where it already recomputes a claim).
+"""
+from __future__ import annotations
+
+import math
+import warnings
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from analysis import units
+from analysis.data import load
+from analysis.rounding import Interval
+
+PRODUCTS = ("prnd_oxide", "nd_oxide", "nd_metal", "prnd_metal")
+"""The four Nd products this module charts (data/prices.csv also holds the NdFeB 52UH blank)."""
+
+PRODUCT_LABELS = {"prnd_oxide": "Pr-Nd oxide", "nd_oxide": "Nd oxide", "nd_metal": "Nd metal",
+                  "prnd_metal": "Pr-Nd metal", "ndfeb_52uh_blank": "NdFeB 52UH blank"}
+BASIS_LABELS = {
+    "cn_domestic_incl_vat": "China domestic spot (quoted incl. VAT)",
+    "cn_listed_incl_vat": "China Northern listed price (quoted incl. VAT)",
+    "fob_china": "FOB China",
+    "cif_rotterdam": "CIF Rotterdam",
+    "annual_average": "USGS annual average (Argus)",
+    "producer_realised": "MP Materials realised price",
+    "price_floor": "US DoD price floor",
+    "blog_estimate": "blog estimate (seed 000)",
+}
+DOMESTIC = "cn_domestic_incl_vat"
+DATED_PERIODS = ("day", "week", "month")
+"""Periods short enough to place in one month of the grid; longer ones are period averages."""
+
+OBSERVED, AVERAGED, INTERPOLATED, GAP = "observed", "averaged", "interpolated", "gap"
+GRID_STATUSES = (OBSERVED, AVERAGED, INTERPOLATED, GAP)
+QUOTED = (OBSERVED, AVERAGED)
+
+VERDICT_OK, VERDICT_BAD, VERDICT_NA = "consistent", "disagrees", "not checkable"
+VERDICT_EDGE = "only at range extremes"
+CLAIM_COLUMNS = ["claim", "source", "stated", "recomputed", "arithmetic", "verdict", "basis",
+                 "stated_value", "recomputed_value", "claim_id"]
+
+CLAIM_BASIS = {"currency": "USD", "unit": "kg", "vat": "excl"}
+"""The one basis the seed-claim checks use, whatever basis the charts show: USD/kg excl. VAT is
+the basis of the USGS (Argus) averages and of export quotes, and the seeds' $/kg figures."""
+
+
+# --- parameters ---------------------------------------------------------------------------------
+
+def validate_parameters(*, currency: str, unit: str, vat: str, products, start: str, end: str,
+                        max_fx_gap_days: int, forecast_horizon_months: int, max_interp_gap_months: int) -> dict:
+    """Check the notebook's parameters; return them with ``start`` / ``end`` as Timestamps.
+
+    Raises ValueError naming the parameter and what was expected.
+    """
+    if currency not in ("CNY", "USD"):
+        raise ValueError(f"currency must be 'CNY' or 'USD', got {currency!r}")
+    if unit not in ("t", "kg"):
+        raise ValueError(f"unit must be 't' or 'kg', got {unit!r}")
+    if vat not in ("incl", "excl"):
+        raise ValueError(f"vat must be 'incl' or 'excl', got {vat!r}")
+    if isinstance(products, str) or not list(products):
+        raise ValueError(f"products must be a non-empty list drawn from {list(PRODUCTS)}, got {products!r}")
+    unknown = [p for p in products if p not in PRODUCTS]
+    if unknown:
+        raise ValueError(f"products: unknown {unknown}; expected a list drawn from {list(PRODUCTS)}")
+    dates = {}
+    for name, value in (("start", start), ("end", end)):
+        try:
+            dates[name] = pd.Timestamp(str(value))
+        except ValueError:
+            raise ValueError(f"{name} must be a date 'YYYY-MM-DD', got {value!r}") from None
+    if dates["start"] >= dates["end"]:
+        raise ValueError(f"start ({start}) must be before end ({end})")
+    for name, value, lowest in (("max_fx_gap_days", max_fx_gap_days, 0),
+                                ("forecast_horizon_months", forecast_horizon_months, 1),
+                                ("max_interp_gap_months", max_interp_gap_months, 0)):
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < lowest:
+            raise ValueError(f"{name} must be a whole number >= {lowest}, got {value!r}")
+    return {"currency": currency, "unit": unit, "vat": vat, "products": list(products),
+            "start": dates["start"], "end": dates["end"], "max_fx_gap_days": int(max_fx_gap_days),
+            "forecast_horizon_months": int(forecast_horizon_months),
+            "max_interp_gap_months": int(max_interp_gap_months)}
+
+
+# --- normalised points --------------------------------------------------------------------------
+
+def _native_currency(basis: str) -> str:
+    return "CNY" if basis.startswith("cn_") else "USD"
+
+
+def drop_restatements(prices: pd.DataFrame) -> pd.DataFrame:
+    """Drop a quote restated in a second currency by the same assessor for the same date and period.
+
+    Reuters/Benchmark's February 2026 Pr-Nd oxide price is stored twice (about 850,000 CNY/t and
+    its USD equivalent); averaging both would count one observation twice. The row in the basis'
+    own currency (CNY for China bases, USD otherwise) is kept.
+    """
+    key = ["product", "basis", "assessor", "date", "period"]
+    out = prices.copy()
+    out["_native"] = [unit.split("/")[0] == _native_currency(b) for unit, b in zip(out["price_unit"], out["basis"])]
+    out = out.sort_values(key + ["_native"], ascending=[True] * len(key) + [False], kind="stable")
+    out = out.drop_duplicates(key, keep="first").drop(columns="_native")
+    return out.sort_index()
+
+
+def series_label(product: str, basis: str) -> str:
+    """'Pr-Nd oxide, China domestic spot (quoted incl. VAT)'."""
+    return f"{PRODUCT_LABELS.get(product, product)}, {BASIS_LABELS.get(basis, basis)}"
+
+
+def price_points(prices: pd.DataFrame | None = None, fx: pd.DataFrame | None = None, *, currency: str = "CNY",
+                 unit: str = "t", vat: str = "incl", max_fx_gap_days: int = 31, products=PRODUCTS,
+                 start=None, end=None) -> pd.DataFrame:
+    """Every quote of ``products`` between ``start`` and ``end`` on one basis, labelled by series.
+
+    The values (``price_low``, ``price_high``, ``price_avg`` and ``price_mid`` = the stated average,
+    else the middle of the range) are in ``price_unit``; the FX audit columns of
+    :func:`analysis.units.convert_prices` are kept. ``series`` is ``product:basis``.
+    Raises :class:`analysis.units.FxGapError` (naming ``max_gap_days``) when a quote has no FX
+    rate within ``max_fx_gap_days``.
+    """
+    prices = load("prices") if prices is None else prices
+    fx = units.load_fx() if fx is None else fx
+    rows = prices[prices["product"].isin(list(products))]
+    if start is not None:
+        rows = rows[rows["date"] >= pd.Timestamp(start)]
+    if end is not None:
+        rows = rows[rows["date"] <= pd.Timestamp(end)]
+    rows = drop_restatements(rows)
+    try:
+        out = units.convert_prices(rows, fx, currency=currency, unit=unit, vat=vat, max_gap_days=max_fx_gap_days)
+    except units.FxGapError as err:
+        raise units.FxGapError(f"max_fx_gap_days={max_fx_gap_days} is too small for this quote: {err}") from None
+    out["price_mid"] = out["price_avg"].where(out["price_avg"].notna(), (out["price_low"] + out["price_high"]) / 2)
+    out["series"] = out["product"] + ":" + out["basis"]
+    out["series_label"] = [series_label(p, b) for p, b in zip(out["product"], out["basis"])]
+    out["period_end"] = [units.period_end(d, p) for d, p in zip(out["date"], out["period"])]
+    return out.sort_values(["product", "basis", "date", "assessor"]).reset_index(drop=True)
+
+
+def latest_points(points: pd.DataFrame) -> pd.DataFrame:
+    """The latest dated quote of each series, with its FX audit columns."""
+    dated = points[points["period"].isin(DATED_PERIODS)]
+    latest = dated.sort_values("date").groupby("series", sort=True).tail(1)
+    cols = ["series_label", "date", "period", "assessor", "price_low", "price_mid", "price_high", "price_unit",
+            "fx_rate_cny_per_usd", "fx_date", "fx_period", "fx_rate_type", "fx_gap_days", "fx_choice",
+            "vat_treatment", "source_id"]
+    return latest.sort_values(["series_label"])[cols].reset_index(drop=True)
+
+
+def fx_audit_table(latest: pd.DataFrame) -> pd.DataFrame:
+    """A compact view of :func:`latest_points`: the quote, the FX rate behind it and the VAT step."""
+    fx_used = [("none needed (same currency)" if pd.isna(rate) else
+                f"{rate:.4f} CNY/USD, {kind} {period} of {pd.Timestamp(d):%Y-%m-%d}, {int(gap)} days' gap")
+               for rate, kind, period, d, gap in zip(latest["fx_rate_cny_per_usd"], latest["fx_rate_type"],
+                                                     latest["fx_period"], latest["fx_date"], latest["fx_gap_days"])]
+    return pd.DataFrame({"series": latest["series_label"], "date": latest["date"].dt.strftime("%Y-%m-%d"),
+                         "assessor": latest["assessor"], "price_low": latest["price_low"], "price_mid": latest["price_mid"],
+                         "price_high": latest["price_high"], "price_unit": latest["price_unit"], "fx_rate_used": fx_used,
+                         "vat": latest["vat_treatment"], "source_id": latest["source_id"]})
+
+
+# --- monthly grid -------------------------------------------------------------------------------
+
+def monthly_grid(points: pd.DataFrame, *, max_interp_gap_months: int = 3) -> pd.DataFrame:
+    """A regular monthly grid of one series, from its first to its last quoted month.
+
+    Each month says how its value was obtained: ``observed`` (one quote in the month),
+    ``averaged`` (the mean of several quotes), ``interpolated`` (linear in time between the
+    neighbouring quoted months, only across runs of at most ``max_interp_gap_months`` empty
+    months) or ``gap`` (left empty). Quotes covering a quarter or longer are not placed on the grid.
+    Columns: ``month`` (Period), ``price_low`` / ``price_mid`` / ``price_high``, ``price_unit``,
+    ``n_points``, ``status``, ``how``.
+    """
+    if max_interp_gap_months < 0:
+        raise ValueError(f"max_interp_gap_months must be >= 0, got {max_interp_gap_months}")
+    if points["series"].nunique() > 1:
+        raise ValueError(f"points must hold one series, got {sorted(points['series'].unique())}")
+    if points["price_unit"].nunique() > 1:
+        raise ValueError(f"points must be on one price_unit, got {sorted(points['price_unit'].unique())}")
+    columns = ["month", "price_low", "price_mid", "price_high", "price_unit", "n_points", "status", "how"]
+    dated = points[points["period"].isin(DATED_PERIODS)].copy()
+    if dated.empty:
+        return pd.DataFrame(columns=columns)
+    dated["month"] = dated["date"].dt.to_period("M")
+    by_month = dated.groupby("month").agg(price_low=("price_low", "mean"), price_mid=("price_mid", "mean"),
+                                          price_high=("price_high", "mean"), n_points=("price_mid", "size"),
+                                          dates=("date", lambda d: ", ".join(sorted(x.strftime("%Y-%m-%d") for x in d))))
+    months = pd.period_range(by_month.index.min(), by_month.index.max(), freq="M")
+    grid = by_month.reindex(months)
+    grid.index.name = "month"
+    grid["n_points"] = grid["n_points"].fillna(0).astype(int)
+    grid["status"] = np.where(grid["n_points"] == 1, OBSERVED, np.where(grid["n_points"] > 1, AVERAGED, GAP))
+    grid["how"] = np.where(grid["n_points"] == 1, "quote of " + grid["dates"].fillna(""),
+                           "mean of " + grid["n_points"].astype(str) + " quotes: " + grid["dates"].fillna(""))
+    # runs of empty months
+    empty = grid["n_points"] == 0
+    run = (empty != empty.shift()).cumsum()
+    pos = np.arange(len(grid))
+    for _, idx in grid[empty].groupby(run[empty]).groups.items():
+        locs = [grid.index.get_loc(i) for i in idx]
+        before, after = locs[0] - 1, locs[-1] + 1
+        length = len(locs)
+        if length <= max_interp_gap_months:
+            for col in ("price_low", "price_mid", "price_high"):
+                a, b = grid[col].iloc[before], grid[col].iloc[after]
+                grid.iloc[locs, grid.columns.get_loc(col)] = a + (b - a) * (pos[locs] - before) / (after - before)
+            grid.iloc[locs, grid.columns.get_loc("status")] = INTERPOLATED
+            grid.iloc[locs, grid.columns.get_loc("how")] = (
+                f"linear between {grid.index[before]} and {grid.index[after]} ({length} empty month(s))")
+        else:
+            grid.iloc[locs, grid.columns.get_loc("how")] = (
+                f"no quote for {length} months ({grid.index[locs[0]]} to {grid.index[locs[-1]]}), "
+                f"more than max_interp_gap_months={max_interp_gap_months}")
+    grid["price_unit"] = dated["price_unit"].iloc[0]
+    return grid.reset_index()[columns]
+
+
+def grid_summary(grid: pd.DataFrame) -> dict:
+    """Months by status, e.g. ``{'observed': 30, 'averaged': 12, 'interpolated': 9, 'gap': 20}``."""
+    counts = grid["status"].value_counts()
+    return {s: int(counts.get(s, 0)) for s in GRID_STATUSES}
+
+
+# --- metrics ------------------------------------------------------------------------------------
+
+def _values(grid: pd.DataFrame, statuses=None) -> pd.Series:
+    values = pd.Series(grid["price_mid"].astype(float).to_numpy(), index=pd.PeriodIndex(grid["month"], freq="M"))
+    if statuses is not None:
+        values = values.where(grid["status"].isin(statuses).to_numpy())
+    return values
+
+
+def yoy_change_pct(grid: pd.DataFrame) -> pd.Series:
+    """Change on the same month a year earlier, % (empty where either month is a gap)."""
+    values = _values(grid)
+    return (values / values.shift(12) - 1) * 100
+
+
+def drawdown_pct(grid: pd.DataFrame) -> pd.Series:
+    """Distance below the running peak, % (0 at a new peak; empty in gap months)."""
+    values = _values(grid)
+    return (values / values.cummax() - 1) * 100
+
+
+def peak_trough(grid: pd.DataFrame, statuses=QUOTED) -> dict:
+    """Peak, the lowest month after it, the latest month and the moves between them.
+
+    Only months with quotes (``statuses``) count, so an interpolated value is never a peak.
+    """
+    values = _values(grid, statuses).dropna()
+    if values.empty:
+        raise ValueError("grid has no quoted months")
+    peak_month = values.idxmax()
+    after = values[values.index >= peak_month]
+    trough_month = after.idxmin()
+    latest_month = values.index[-1]
+    peak, trough, latest = values[peak_month], values[trough_month], values[latest_month]
+    return {"peak_month": str(peak_month), "peak": float(peak), "trough_month": str(trough_month),
+            "trough": float(trough), "latest_month": str(latest_month), "latest": float(latest),
+            "max_drawdown_pct": float((trough / peak - 1) * 100),
+            "latest_drawdown_pct": float((latest / values[:latest_month].max() - 1) * 100),
+            "rise_from_trough_pct": float((latest / trough - 1) * 100),
+            "price_unit": grid["price_unit"].iloc[0]}
+
+
+def log_return_volatility(grid: pd.DataFrame, statuses=QUOTED) -> dict:
+    """Volatility of monthly log returns, annualised as the monthly standard deviation x sqrt(12).
+
+    A return counts only between two consecutive months that both have ``statuses`` (by default
+    quoted months: interpolated months would smooth the path and understate volatility).
+    """
+    values = _values(grid, statuses)
+    returns = np.log(values / values.shift(1)).dropna()
+    n = int(len(returns))
+    monthly = float(returns.std(ddof=1)) if n >= 2 else math.nan
+    return {"n_returns": n, "monthly_std_pct": monthly * 100, "annualised_pct": monthly * math.sqrt(12) * 100,
+            "method": f"sample standard deviation of {n} log returns between consecutive months with "
+                      f"{' or '.join(statuses)} values, x sqrt(12)"}
+
+
+def annual_means(grid: pd.DataFrame, statuses=QUOTED) -> pd.DataFrame:
+    """Mean of the monthly values per calendar year, using only months with ``statuses``.
+
+    Columns: ``year``, ``price_low`` / ``price_mid`` / ``price_high`` (means), ``n_months``.
+    """
+    keep = grid[grid["status"].isin(statuses)].copy()
+    keep["year"] = pd.PeriodIndex(keep["month"], freq="M").year
+    out = keep.groupby("year").agg(price_low=("price_low", "mean"), price_mid=("price_mid", "mean"),
+                                   price_high=("price_high", "mean"), n_months=("price_mid", "size"))
+    return out.reset_index()
+
+
+def metal_oxide_parity(product: str) -> float:
+    """Metal / oxide price ratio at which the metal costs the same as the oxide it contains."""
+    if product == "nd_metal":
+        return units.metal_oxide_parity_ratio("Nd")
+    if product == "prnd_metal":
+        return 1 / units.prnd_metal_fraction_of_oxide()
+    raise ValueError(f"product must be 'nd_metal' or 'prnd_metal', got {product!r}")
+
+
+def metal_oxide_ratios(points: pd.DataFrame) -> pd.DataFrame:
+    """Metal / oxide price ratios where one assessor quotes both on the same date and basis.
+
+    Compared with the stoichiometric parity (1 / metal fraction of the oxide: 1.1664 for Nd; for
+    Pr-Nd the 25:75 Pr6O11:Nd2O3 grade); ``premium_over_parity_pct`` > 0 means the metal costs
+    more than the oxide it contains.
+    """
+    key = ["date", "period", "basis", "assessor"]
+    rows = []
+    for metal, oxide in (("nd_metal", "nd_oxide"), ("prnd_metal", "prnd_oxide")):
+        m = points[points["product"] == metal][key + ["price_mid", "price_unit", "source_id"]]
+        o = points[points["product"] == oxide][key + ["price_mid", "price_unit", "source_id"]]
+        pairs = m.merge(o, on=key + ["price_unit"], suffixes=("_metal", "_oxide"))
+        parity = metal_oxide_parity(metal)
+        for r in pairs.itertuples():
+            ratio = r.price_mid_metal / r.price_mid_oxide
+            rows.append({"pair": f"{PRODUCT_LABELS[metal]} / {PRODUCT_LABELS[oxide]}", "date": r.date,
+                         "basis": r.basis, "assessor": r.assessor, "metal_price": r.price_mid_metal,
+                         "oxide_price": r.price_mid_oxide, "price_unit": r.price_unit, "ratio": ratio,
+                         "parity_ratio": parity, "premium_over_parity_pct": (ratio / parity - 1) * 100,
+                         "source_ids": ", ".join(dict.fromkeys([r.source_id_metal, r.source_id_oxide]))})
+    cols = ["pair", "date", "basis", "assessor", "metal_price", "oxide_price", "price_unit", "ratio",
+            "parity_ratio", "premium_over_parity_pct", "source_ids"]
+    out = pd.DataFrame(rows, columns=cols)
+    out["date"] = pd.to_datetime(out["date"])
+    return out.sort_values(["pair", "date"]).reset_index(drop=True)
+
+
+# --- forecast -----------------------------------------------------------------------------------
+
+def contiguous_tail(grid: pd.DataFrame) -> pd.DataFrame:
+    """The most recent run of months without a gap (observed, averaged or interpolated)."""
+    gap = (grid["status"] == GAP).to_numpy()
+    last_gap = np.flatnonzero(gap)
+    start = last_gap[-1] + 1 if len(last_gap) else 0
+    return grid.iloc[start:].reset_index(drop=True)
+
+
+CANDIDATES = {
+    "random walk (ARIMA(0,1,0))": {"order": (0, 1, 0), "trend": "n"},
+    "random walk with drift (ARIMA(0,1,0) + drift)": {"order": (0, 1, 0), "trend": "t"},
+    "ARIMA(1,1,0) + drift": {"order": (1, 1, 0), "trend": "t"},
+}
+
+
+@dataclass
+class Forecast:
+    """What :func:`fit_forecast` returns."""
+
+    model: str
+    choice: str
+    candidates: pd.DataFrame
+    forecast: pd.DataFrame
+    fitted_on: pd.DataFrame
+    residuals: pd.Series
+    ljung_box: pd.DataFrame
+    params: pd.Series
+    warnings: list[str] = field(default_factory=list)
+
+
+def fit_forecast(grid: pd.DataFrame, *, horizon_months: int = 6, levels=(0.5, 0.9), min_months: int = 12) -> Forecast:
+    """Fit small ARIMA models to the log of the most recent contiguous run of the grid and forecast.
+
+    Candidates: a random walk, a random walk with drift, ARIMA(1,1,0) with drift. The model with
+    the lowest AIC is used, unless a simpler one is within 2 AIC points (then the simpler one).
+    The forecast table gives, per month, the median (exp of the mean log forecast) and the
+    ``levels`` prediction intervals (``lo_50``, ``hi_50``, ...) in the grid's price unit.
+    statsmodels warnings are caught and returned as text, not printed.
+    """
+    from statsmodels.stats.diagnostic import acorr_ljungbox
+    from statsmodels.tsa.arima.model import ARIMA
+
+    if horizon_months < 1:
+        raise ValueError(f"horizon_months must be >= 1, got {horizon_months}")
+    tail = contiguous_tail(grid)
+    if len(tail) < min_months:
+        raise ValueError(f"the last contiguous run of the grid has {len(tail)} months, fewer than "
+                         f"min_months={min_months}; raise max_interp_gap_months or add quotes")
+    y = pd.Series(np.log(tail["price_mid"].astype(float).to_numpy()),
+                  index=pd.PeriodIndex(tail["month"], freq="M").to_timestamp(), name="log_price")
+    y.index.freq = "MS"
+    fits, rows, caught = {}, [], []
+    for name, spec in CANDIDATES.items():
+        with warnings.catch_warnings(record=True) as w:
+            warnings.simplefilter("always")
+            res = ARIMA(y, order=spec["order"], trend=spec["trend"]).fit()
+        caught += [f"{name}: {type(x.message).__name__}: {x.message}" for x in w]
+        fits[name] = res
+        rows.append({"model": name, "aic": float(res.aic), "bic": float(res.bic), "n_params": len(res.params),
+                     "sigma_monthly_pct": float(np.sqrt(res.params["sigma2"]) * 100)})
+    table = pd.DataFrame(rows)
+    best = table.loc[table["aic"].idxmin()]
+    simpler = table[(table["n_params"] < best["n_params"]) & (table["aic"] <= best["aic"] + 2)]
+    chosen = simpler.sort_values("n_params").iloc[0] if not simpler.empty else best
+    model = chosen["model"]
+    choice = (f"lowest AIC: {best['model']} ({best['aic']:.1f})"
+              + (f"; {model} ({chosen['aic']:.1f}) is within 2 AIC points with fewer parameters, so it is used"
+                 if model != best["model"] else ""))
+    res = fits[model]
+    fc = res.get_forecast(horizon_months)
+    mean = fc.predicted_mean
+    out = pd.DataFrame({"month": mean.index.to_period("M"), "median": np.exp(mean.to_numpy())})
+    for level in sorted(levels):
+        ci = fc.conf_int(alpha=1 - level)
+        pct = int(round(level * 100))
+        out[f"lo_{pct}"] = np.exp(ci.iloc[:, 0].to_numpy())
+        out[f"hi_{pct}"] = np.exp(ci.iloc[:, 1].to_numpy())
+    out["price_unit"] = grid["price_unit"].iloc[0]
+    resid = res.resid.iloc[1:]  # the first residual of a differenced model is the level itself
+    lags = sorted({min(3, len(resid) // 2), min(6, len(resid) // 2)})
+    lb = acorr_ljungbox(resid, lags=lags, return_df=True).reset_index(names="lag")
+    return Forecast(model=model, choice=choice, candidates=table, forecast=out, fitted_on=tail,
+                    residuals=resid, ljung_box=lb, params=res.params, warnings=caught)
+
+
+# --- the seeds' claims --------------------------------------------------------------------------
+
+def _fmt(x: float, unit: str = "") -> str:
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "n/a"
+    text = f"{x:,.0f}" if abs(x) >= 1000 else f"{x:,.2f}" if abs(x) < 10 else f"{x:,.1f}"
+    return f"{text} {unit}".strip()
+
+
+def _pct_verdict(iv: Interval, stated: float, comparator: str) -> str:
+    """consistent if the central recomputation satisfies the claim; only at range extremes if only
+    some corner of the ranges does; disagrees otherwise."""
+    claim = Interval(stated, stated, math.inf) if comparator == ">" else (
+        Interval(stated, -math.inf, stated) if comparator == "<" else Interval.of(stated))
+    if claim.lo <= iv.mid <= claim.hi:
+        return VERDICT_OK
+    return VERDICT_EDGE if iv.overlaps(claim) else VERDICT_BAD
+
+
+def _pct(value: Interval, base: Interval) -> Interval:
+    return (value / base).map(lambda r: (r - 1) * 100)
+
+
+def claim_points(prices: pd.DataFrame | None = None, fx: pd.DataFrame | None = None, *, max_fx_gap_days: int = 31,
+                 products=PRODUCTS) -> pd.DataFrame:
+    """All quotes (every basis, blog estimates included) on :data:`CLAIM_BASIS`."""
+    return price_points(prices, fx, max_fx_gap_days=max_fx_gap_days, products=products, **CLAIM_BASIS)
+
+
+def market_annual_means(points: pd.DataFrame, *, max_interp_gap_months: int = 3) -> pd.DataFrame:
+    """Annual means of the quoted months of each product's China-domestic grid (long table)."""
+    frames = []
+    for product in PRODUCTS:
+        pts = points[(points["product"] == product) & (points["basis"] == DOMESTIC)]
+        if pts.empty:
+            continue
+        means = annual_means(monthly_grid(pts, max_interp_gap_months=max_interp_gap_months))
+        frames.append(means.assign(product=product, price_unit=pts["price_unit"].iloc[0]))
+    return pd.concat(frames, ignore_index=True)
+
+
+def seed000_yearly(points: pd.DataFrame, *, max_interp_gap_months: int = 3) -> pd.DataFrame:
+    """Seed 000's yearly $/kg table next to the USGS averages and the market's annual means.
+
+    ``points`` on one basis (USD/kg excl. VAT in :func:`seed_claims`). The verdict is
+    ``consistent`` when the seed's figure, with its rounding, falls inside the range spanned by the
+    year's comparators (USGS Nd oxide; annual means of the China-domestic Nd oxide, Pr-Nd oxide and
+    Nd metal grids: the blog does not say metal or oxide), ``disagrees`` otherwise.
+    """
+    table = points[(points["basis"] == "blog_estimate") & (points["assessor"] == "Farmonaut (table)")]
+    usgs = points[(points["basis"] == "annual_average") & (points["product"] == "nd_oxide")]
+    usgs = usgs.set_index(usgs["date"].dt.year)["price_mid"]
+    means = market_annual_means(points, max_interp_gap_months=max_interp_gap_months)
+    rows = []
+    for r in table.sort_values("date").itertuples():
+        year = r.date.year
+        seed = Interval.of((r.price_low + r.price_high) / 2, r.price_low, r.price_high)
+        row = {"year": year, "seed_low": r.price_low, "seed_high": r.price_high, "usgs_nd_oxide": usgs.get(year, math.nan)}
+        comparators = [row["usgs_nd_oxide"]]
+        for product in ("nd_oxide", "prnd_oxide", "nd_metal"):
+            m = means[(means["product"] == product) & (means["year"] == year)]
+            row[f"{product}_domestic_mean"] = float(m["price_mid"].iloc[0]) if len(m) else math.nan
+            row[f"{product}_domestic_months"] = int(m["n_months"].iloc[0]) if len(m) else 0
+            comparators.append(row[f"{product}_domestic_mean"])
+        comparators = [c for c in comparators if not math.isnan(c)]
+        if not comparators:
+            row.update(comparator_low=math.nan, comparator_high=math.nan, verdict=VERDICT_NA)
+        else:
+            lo, hi = min(comparators), max(comparators)
+            inside = seed.overlaps(Interval(lo, lo, hi))
+            row.update(comparator_low=lo, comparator_high=hi, verdict=VERDICT_OK if inside else VERDICT_BAD)
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def _position(r) -> str:
+    """Where a seed 000 yearly figure lies against its comparators' range."""
+    if math.isnan(r.comparator_low):
+        return "no comparator"
+    if r.seed_low > r.comparator_high:
+        return f"the seed's low end is {(r.seed_low / r.comparator_high - 1) * 100:.0f}% above the highest comparator"
+    if r.seed_high < r.comparator_low:
+        return f"the seed's high end is {(1 - r.seed_high / r.comparator_low) * 100:.0f}% below the lowest comparator"
+    return "the seed's figure is inside the comparators' range"
+
+
+def _consistency_row(checks: pd.DataFrame, claim_id: str) -> pd.Series:
+    rows = checks[checks["claim_id"] == claim_id]
+    if rows.empty:
+        raise KeyError(f"claim_id {claim_id!r} not in data/stated_changes.csv")
+    return rows.iloc[0]
+
+
+def _stated(stated: pd.DataFrame, claim_id: str) -> pd.Series:
+    rows = stated[stated["claim_id"] == claim_id]
+    if rows.empty:
+        raise KeyError(f"claim_id {claim_id!r} not in data/stated_changes.csv")
+    return rows.iloc[0]
+
+
+def _with_mid(prices: pd.DataFrame) -> pd.DataFrame:
+    out = prices.copy()
+    out["price_mid"] = out["price_avg"].where(out["price_avg"].notna(), (out["price_low"] + out["price_high"]) / 2)
+    return out
+
+
+def _value_row(prices: pd.DataFrame, series: str, date: str) -> pd.Series:
+    """The price row a stated_changes ``series`` (product:basis:assessor) and date point to."""
+    product, basis, assessor = series.split(":")
+    rows = prices[(prices["product"] == product) & (prices["basis"] == basis) & (prices["assessor"] == assessor)
+                  & (prices["date"] == pd.Timestamp(date))]
+    if rows.empty:
+        raise KeyError(f"no prices.csv row for series {series!r} on {date}")
+    return rows.iloc[0]
+
+
+def seed_claims(prices: pd.DataFrame | None = None, fx: pd.DataFrame | None = None, stated: pd.DataFrame | None = None, *,
+                max_fx_gap_days: int = 31, max_interp_gap_months: int = 3, near_days: int = 7) -> pd.DataFrame:
+    """The verdict table on the seeds' price claims.
+
+    Columns: ``claim`` (the source's own words, from data/stated_changes.csv), ``source``,
+    ``stated``, ``recomputed`` (text with units), ``arithmetic``, ``verdict``, ``basis``,
+    ``stated_value`` / ``recomputed_value`` (numbers) and ``claim_id``. Where
+    :mod:`analysis.consistency` already recomputes a claim, its row is used. Money values are on
+    :data:`CLAIM_BASIS` (USD/kg excl. VAT) unless the claim is in CNY. ``near_days``: how far from
+    seed 001's previous day to look for other quotes of the same product.
+    """
+    from analysis import consistency
+
+    prices = load("prices") if prices is None else prices
+    stated = load("stated_changes") if stated is None else stated
+    checks = consistency.check_stated({"prices": prices, "stated_changes": stated[stated["dataset"] == "prices"]})
+    pts = claim_points(prices, fx, max_fx_gap_days=max_fx_gap_days)
+    raw = _with_mid(prices)
+    basis = "USD/kg excl. VAT"
+    rows = []
+
+    def add(claim, source, stated_text, recomputed, arithmetic, verdict, basis_text, stated_value, recomputed_value, claim_id=""):
+        rows.append(dict(zip(CLAIM_COLUMNS, [claim, source, stated_text, recomputed, arithmetic, verdict, basis_text,
+                                             stated_value, recomputed_value, claim_id])))
+
+    # 1. Seed 000: "surged over 80% between 2021 and 2025"
+    src0 = "seed 000 (Farmonaut blog)"
+    s80 = _stated(stated, "prc_seed000_surge_2021_2025")
+    c = _consistency_row(checks, s80["claim_id"])
+    y1, y0 = int(s80["period_key"][:4]), int(s80["base_period"][:4])
+    goal, comp = float(s80["stated_value"]), s80["comparator"]
+    claim_text = f"{comp} {goal:g}%"
+    t1, t0 = _value_row(raw, s80["series"], s80["period_key"]), _value_row(raw, s80["series"], s80["base_period"])
+    add(f"\"{s80['passage']}\" - against its own table", src0, claim_text, f"{c['recomputed']:+.1f}%",
+        f"table: {y1} ${t1.price_low:g}-{t1.price_high:g}/kg (mid {t1.price_mid:g}) vs {y0} ${t0.price_mid:g}/kg: "
+        f"{t1.price_mid:g} / {t0.price_mid:g} - 1 = {c['recomputed']:+.1f}% "
+        f"(rounding range {c['recomputed_low']:+.1f}% to {c['recomputed_high']:+.1f}%)",
+        c["verdict"], "USD/kg as the blog states it", goal, float(c["recomputed"]), c["claim_id"])
+    text = raw[(raw["basis"] == "blog_estimate") & (raw["assessor"] == "Farmonaut (text)")]
+    text = text.set_index(text["date"].dt.year)
+    a, b = text.loc[y1], text.loc[y0]
+    iv = _pct(Interval.of(a.price_mid, a.price_low, a.price_high), Interval.of(b.price_mid, b.price_low, b.price_high))
+    add(f"\"{s80['passage']}\" - against its own text ranges", src0, claim_text,
+        f"{iv.mid:+.1f}% (range {iv.lo:+.1f}% to {iv.hi:+.1f}%)",
+        f"text: {y1} ${a.price_low:g}-{a.price_high:g} (mid {a.price_mid:g}) vs {y0} ${b.price_low:g}-{b.price_high:g} "
+        f"(mid {b.price_mid:g}): {a.price_mid:g} / {b.price_mid:g} - 1 = {iv.mid:+.1f}%; only the extreme pair "
+        f"{a.price_high:g} / {b.price_low:g} - 1 = {(a.price_high / b.price_low - 1) * 100:+.1f}% reaches the claim",
+        _pct_verdict(iv, goal, comp), "USD/kg as the blog states it", goal, iv.mid)
+    usgs = pts[(pts["basis"] == "annual_average") & (pts["product"] == "nd_oxide")]
+    usgs = usgs.set_index(usgs["date"].dt.year)["price_mid"]
+    if y0 in usgs and y1 in usgs:
+        iv = _pct(Interval.of(usgs[y1]), Interval.of(usgs[y0]))
+        add(f"\"{s80['passage']}\" - against USGS annual averages", src0, claim_text, f"{iv.mid:+.1f}%",
+            f"USGS Nd oxide (Argus) annual average {y1} {_fmt(usgs[y1])} / {y0} {_fmt(usgs[y0])} USD/kg - 1 = {iv.mid:+.1f}%",
+            _pct_verdict(iv, goal, comp), "USD/kg, USGS annual average (VAT not stated)", goal, iv.mid)
+    means = market_annual_means(pts, max_interp_gap_months=max_interp_gap_months)
+    for product in ("nd_oxide", "prnd_oxide"):
+        m = means[means["product"] == product].set_index("year")
+        label = f"\"{s80['passage']}\" - against China-domestic {PRODUCT_LABELS[product]} quotes"
+        if y0 in m.index and y1 in m.index:
+            a, b = m.loc[y1], m.loc[y0]
+            iv = _pct(Interval(a.price_mid, a.price_low, a.price_high), Interval(b.price_mid, b.price_low, b.price_high))
+            add(label, src0, claim_text, f"{iv.mid:+.1f}%",
+                f"mean of quoted months {y1} {_fmt(a.price_mid)} ({int(a.n_months)} months) / {y0} {_fmt(b.price_mid)} "
+                f"({int(b.n_months)} months) USD/kg - 1 = {iv.mid:+.1f}% (range from the quotes' low and high "
+                f"ends {iv.lo:+.1f}% to {iv.hi:+.1f}%)", _pct_verdict(iv, goal, comp),
+                basis + ", monthly FX", goal, iv.mid)
+        else:
+            have = ", ".join(str(y) for y in m.index) or "none"
+            add(label, src0, claim_text, "n/a", f"no China-domestic {PRODUCT_LABELS[product]} quote in both {y0} and "
+                f"{y1} (years with quotes: {have})", VERDICT_NA, basis, goal, math.nan)
+
+    # 2. Seed 000's yearly estimates
+    for r in seed000_yearly(pts, max_interp_gap_months=max_interp_gap_months).itertuples():
+        stated_text = f"${r.seed_low:g}/kg" if r.seed_low == r.seed_high else f"${r.seed_low:g}-{r.seed_high:g}/kg"
+        parts = [f"USGS Nd oxide {_fmt(r.usgs_nd_oxide)}"] if not math.isnan(r.usgs_nd_oxide) else ["no USGS average"]
+        for product in ("nd_oxide", "prnd_oxide", "nd_metal"):
+            n = getattr(r, f"{product}_domestic_months")
+            if n:
+                parts.append(f"{PRODUCT_LABELS[product]} domestic {_fmt(getattr(r, f'{product}_domestic_mean'))} ({n} mo)")
+        rec = "n/a" if math.isnan(r.comparator_low) else f"{_fmt(r.comparator_low)}-{_fmt(r.comparator_high)} USD/kg"
+        add(f"Nd price per kg in {r.year} (yearly table)", src0, stated_text, rec,
+            "comparators: " + "; ".join(parts) + "; " + _position(r),
+            r.verdict, basis, (r.seed_low + r.seed_high) / 2,
+            math.nan if math.isnan(r.comparator_low) else (r.comparator_low + r.comparator_high) / 2)
+
+    # 3. Seed 001: one-day moves and the previous-day prices they imply
+    src1 = "seed 001 (SunSirs / Yangtze Nonferrous)"
+    for claim_id, abs_id in (("prc_seed001_ndmetal_day_pct", "prc_seed001_ndmetal_day_abs"),
+                             ("prc_seed001_ndoxide_day_pct", "prc_seed001_ndoxide_day_abs")):
+        s, c = _stated(stated, claim_id), _consistency_row(checks, claim_id)
+        move = float(_stated(stated, abs_id)["stated_value"])
+        today = _value_row(raw, s["series"], s["period_key"])
+        product, day = today["product"], pd.Timestamp(s["base_period"])
+        base = today.price_mid - move
+        near = raw[(raw["product"] == product) & (raw["source_id"] != s["source_id"])
+                   & ((raw["date"] - day).abs() <= pd.Timedelta(days=near_days))]
+        if near.empty:
+            check_text = (f"no other {PRODUCT_LABELS[product]} quote within {near_days} days of {day.date()} in data/, "
+                          "so the implied previous-day price is checked by arithmetic only")
+        else:
+            check_text = "nearby quotes: " + "; ".join(f"{r.date.date()} {_fmt(r.price_mid)} {r.price_unit} ({r.basis})"
+                                                       for r in near.itertuples())
+        add(f"\"{s['passage']}\"", src1, f"+{move:,.0f} {today.price_unit}, +{c['stated']:g}%",
+            f"{c['recomputed']:+.2f}% on an implied {base:,.0f} {today.price_unit}",
+            f"{today.price_mid:,.0f} - {move:,.0f} = {base:,.0f} {today.price_unit} on {day.date()}; {move:,.0f} / "
+            f"{base:,.0f} = {c['recomputed']:.2f}%; {check_text}", c["verdict"], f"{today.price_unit} incl. VAT as quoted",
+            float(c["stated"]), float(c["recomputed"]), claim_id)
+    s = _stated(stated, "prc_seed001_ndmetal_day_pct")
+    metal = _value_row(raw, s["series"], s["period_key"])
+    oxide = _value_row(raw, _stated(stated, "prc_seed001_ndoxide_day_pct")["series"], s["period_key"])
+    ratio = metal.price_mid / oxide.price_mid
+    parity = metal_oxide_parity("nd_metal")
+    w = units.ATOMIC_WEIGHT
+    cny_points = price_points(prices, fx, currency="CNY", unit="t", vat="incl", max_fx_gap_days=max_fx_gap_days)
+    others = metal_oxide_ratios(cny_points)
+    others = others[(others["pair"] == "Nd metal / Nd oxide") & (others["date"] != metal.date)]
+    prem = (ratio / parity - 1) * 100
+    add(f"Nd metal / Nd oxide price ratio on {metal.date.date()}", src1,
+        f"{metal.price_mid:,.0f} / {oxide.price_mid:,.0f} {metal.price_unit}", f"{ratio:.4f} (parity {parity:.4f})",
+        f"{metal.price_mid:,.0f} / {oxide.price_mid:,.0f} = {ratio:.4f}; stoichiometric parity Nd2O3 / 2 Nd = "
+        f"{2 * w['Nd'] + 3 * w['O']:.3f} / {2 * w['Nd']:.3f} = {parity:.4f}; the metal costs {prem:+.1f}% more than "
+        "the oxide it contains (a positive premium pays for reduction to metal); other Nd metal/oxide ratios in data/: "
+        + (", ".join(f"{r.date.date()} {r.ratio:.3f}" for r in others.itertuples()) or "none"),
+        VERDICT_OK if ratio >= parity else VERDICT_BAD, "ratio (basis cancels)", ratio, parity)
+
+    # 4. Seed 002: 52UH blank in 2024
+    s, c = _stated(stated, "prc_seed002_52uh_2024_pct"), _consistency_row(checks, "prc_seed002_52uh_2024_pct")
+    end_row, start_row = _value_row(raw, s["series"], s["period_key"]), _value_row(raw, s["series"], s["base_period"])
+    add(f"\"{s['passage']}\"", "seed 002 (SMM forum)", f"+{c['stated']:g}%", f"{c['recomputed']:+.2f}%",
+        f"{end_row.price_mid:g} / {start_row.price_mid:g} - 1 = {c['recomputed']:.2f}% "
+        f"(rounding range {c['recomputed_low']:.2f}% to {c['recomputed_high']:.2f}%)", c["verdict"],
+        f"{end_row.price_unit} as quoted", float(c["stated"]), float(c["recomputed"]), c["claim_id"])
+    return pd.DataFrame(rows, columns=CLAIM_COLUMNS)
+
+
+__all__ = [
+    "BASIS_LABELS", "CLAIM_BASIS", "GRID_STATUSES", "PRODUCTS", "PRODUCT_LABELS", "Forecast", "annual_means",
+    "claim_points", "contiguous_tail", "drawdown_pct", "drop_restatements", "fit_forecast", "fx_audit_table", "grid_summary",
+    "latest_points", "log_return_volatility", "market_annual_means", "metal_oxide_parity", "metal_oxide_ratios",
+    "monthly_grid", "peak_trough", "price_points", "seed000_yearly", "seed_claims", "series_label",
+    "validate_parameters", "yoy_change_pct",
+]

@@ -1,0 +1,263 @@
+"""Export-control impact: derived months, counterfactuals, lost tonnes, shares and the notebook."""
+import math
+
+import numpy as np
+import pandas as pd
+import papermill as pm
+import pytest
+
+from analysis import exports, impact, paths
+
+M = lambda s: pd.Period(s, "M")  # noqa: E731
+
+
+@pytest.fixture(scope="module")
+def series():
+    return exports.monthly("total", start=impact.SERIES_START)
+
+
+def _value(series, month):
+    return series.set_index("month").loc[M(month), "mass_t"]
+
+
+# --- derived months on the real data ---------------------------------------------------------------
+
+@pytest.mark.parametrize("month, expected", [
+    ("2024-04", 2627 / (1 - 0.45)),          # Apr 2025 2,627 t, "-45% YoY" (SMM)
+    ("2024-05", 1238.47 / (1 - 0.7426)),     # May 2025 1,238.47 t, "-74.26% YoY" (SMM)
+    ("2024-06", 3188 / (1 - 0.381)),         # Jun 2025 3,188 t, "-38.1% y/y" (Reuters)
+    ("2024-11", 51440 / (1 - 0.02) - 47778),  # Jan-Nov 2025 51,440 t "-2%" gives Jan-Nov 2024; minus Jan-Oct 2024 47,778 t
+    ("2025-03", 5238 / (1 - 0.016)),         # Mar 2026 5,238 t, "-1.6% y/y"
+])
+def test_derived_months_reproduce_their_arithmetic(series, month, expected):
+    row = series.set_index("month").loc[M(month)]
+    assert row["status"] == "derived"
+    assert row["mass_t"] == pytest.approx(expected, abs=0.01)
+    assert row["mass_low_t"] <= expected <= row["mass_high_t"]
+
+
+def test_months_nobody_published_stay_missing(series):
+    # 2024-01, 2024-03 and 2024-12 have no figure and no stated change that gives one
+    s = series.set_index("month")
+    assert [str(m) for m in s.index[(s["status"] == "missing") & (s.index >= M("2024-01"))]] == ["2024-01", "2024-03", "2024-12"]
+
+
+# --- ITS on synthetic data ---------------------------------------------------------------------------
+
+def _synthetic(n=36, t0=18, b=(1000.0, 10.0, -300.0, -15.0), sd=20.0, seed=7, drop=(3, 7, 11)):
+    rng = np.random.default_rng(seed)
+    t = np.arange(n)
+    post = (t >= t0).astype(float)
+    y = b[0] + b[1] * t + b[2] * post + b[3] * (t - t0) * post + rng.normal(0, sd, n)
+    months = pd.period_range("2020-01", periods=n, freq="M")
+    df = pd.DataFrame({"month": months, "mass_t": y, "status": "reported"})
+    df.loc[list(drop), ["mass_t", "status"]] = [np.nan, "missing"]
+    return df, months[t0], b
+
+
+def test_its_recovers_a_known_level_shift_and_slope_change():
+    # noise s.d. 20 t: the estimates should sit within a few standard errors (about 3, 0.3, 7, 0.7) of the truth
+    df, control, truth = _synthetic()
+    cf = impact.fit_its(df, control, "2020-01", hac_maxlags=2)
+    est = cf.coefficients["estimate"]
+    assert est[0] == pytest.approx(truth[0], abs=15)
+    assert est[1] == pytest.approx(truth[1], abs=1)
+    assert est[2] == pytest.approx(truth[2], abs=30)
+    assert est[3] == pytest.approx(truth[3], abs=2)
+    assert (cf.coefficients["hac_se"] > 0).all() and (cf.coefficients["low"] < est).all()
+    # missing months are dropped, not imputed: 36 - 3 months fitted
+    assert "33 months with data" in cf.notes[0]
+    # the counterfactual is the pre-control line b0 + b1 t
+    post = cf.table[cf.table["month"] >= control]
+    t = np.array([(m - M("2020-01")).n for m in post["month"]])
+    assert np.allclose(post["counterfactual_t"], truth[0] + truth[1] * t, atol=60)
+
+
+def test_its_counterfactual_equals_an_independent_least_squares_line(series):
+    # pre-control months with a figure, 2024-01..2025-03, fitted by numpy: the same line as the ITS
+    cf = impact.fit_its(series, "2025-04-04", "2024-01")
+    pre = series[(series["month"] >= M("2024-01")) & (series["month"] < M("2025-04")) & (series["status"] != "missing")]
+    t = np.array([(m - M("2024-01")).n for m in pre["month"]])
+    slope, intercept = np.polyfit(t, pre["mass_t"].to_numpy(), 1)
+    apr = cf.table.set_index("month").loc[M("2025-04")]
+    assert apr["counterfactual_t"] == pytest.approx(intercept + slope * 15)
+    assert apr["counterfactual_low_t"] < apr["counterfactual_t"] < apr["counterfactual_high_t"]
+
+
+# --- seasonal naive ------------------------------------------------------------------------------------
+
+def test_seasonal_naive_scales_last_year_by_the_pre_control_growth():
+    # two years of a flat seasonal pattern growing exactly 10% a year, then a halving from the control
+    months = pd.period_range("2022-01", "2024-12", freq="M")
+    pattern = 100 + 10 * np.arange(12)
+    y = np.concatenate([pattern, pattern * 1.1, pattern * 1.21])
+    y[30:33] *= 0.5  # Jul-Sep 2024 halved
+    df = pd.DataFrame({"month": months, "mass_t": y, "status": "reported"})
+    cf = impact.fit_seasonal_naive(df, "2024-07-01", "2023-01")
+    res = impact.impact(cf)
+    assert cf.coefficients.loc[1, "estimate"] == pytest.approx(10.0)
+    # lost = half of Jul-Sep 2024: 0.5 * 1.21 * (160 + 170 + 180)
+    assert res["lost_t"] == pytest.approx(0.5 * 1.21 * (160 + 170 + 180))
+    assert res["disruption_months"] == ["2024-07", "2024-08", "2024-09"]
+    assert res["recovery_month"] == "2024-10"
+
+
+def test_seasonal_naive_pairs_on_real_data(series):
+    pairs = impact.yoy_pairs(series, "2025-04-04", "2024-01")
+    # Jul 2024 vs Jul 2023 (+11% stated), Aug 2024 vs Aug 2023 (+26%), Feb 2025 vs Feb 2024
+    assert [str(m) for m in pairs["month"]] == ["2024-07", "2024-08", "2025-02"]
+    assert pairs["yoy_ratio"].iloc[0] == pytest.approx(1.11)
+    assert pairs["yoy_ratio"].iloc[2] == pytest.approx((10763 / 1.082 - 6357) / 3326)
+
+
+# --- impact rules and errors ------------------------------------------------------------------------------
+
+def test_given_disruption_end_overrides_the_rule(series):
+    cf = impact.fit_its(series, "2025-04-04", "2024-01")
+    res = impact.impact(cf, "2025-05")
+    tab = cf.table.set_index("month")
+    expected = sum(tab.loc[M(m), "counterfactual_t"] - tab.loc[M(m), "mass_t"] for m in ("2025-04", "2025-05"))
+    assert res["lost_t"] == pytest.approx(expected)
+    assert res["lost_low_t"] < res["lost_t"] < res["lost_high_t"]
+
+
+@pytest.mark.parametrize("date", ["2030-01-01", "2019-06-01"])
+def test_control_date_outside_the_data_is_a_clear_error(series, date):
+    with pytest.raises(ValueError, match=f"control_date {date} is outside the export data"):
+        impact.counterfactual(series, date, "2024-01", "its")
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    ({"method": "arima"}, "method must be one of"),
+    ({"destinations": ["Atlantis"]}, "destinations"),
+    ({"disruption_end": "2024-01"}, "disruption_end"),
+    ({"control_date": "not a date"}, "control_date"),
+    ({"pre_start": "2024-13"}, "pre_start"),
+    ({"hac_maxlags": -1}, "hac_maxlags"),
+    ({"series_start": "2025-06"}, "series_start"),
+])
+def test_bad_parameters_name_the_parameter(series, kwargs, match):
+    params = dict(control_date="2025-04-04", pre_start="2024-01", method="its", destinations=["US"],
+                  disruption_end="auto", hac_maxlags=2, interval_level=0.95, sensitivity_windows=["2024-01"])
+    params.update(kwargs)
+    with pytest.raises(ValueError, match=match):
+        impact.validate_parameters(**params, series=series)
+
+
+def test_too_few_pre_points_is_reported_in_the_sensitivity_table(series):
+    # a window starting in Feb 2025 has only Feb and Mar 2025 before April: too few for either model
+    table = impact.sensitivity(series, "2025-04-04", ["2025-02"])
+    assert table["note"].str.contains("pre_start 2025-02").all()
+
+
+def test_default_control_date_is_the_first_export_control_event():
+    assert impact.default_control_date() == "2025-04-04"  # data/events.csv, china_export_control_medium_heavy
+
+
+# --- destinations -------------------------------------------------------------------------------------------
+
+def test_shares_only_where_destination_and_total_are_known():
+    months, summary = impact.share_shift(["US"], "2025-04-04", "2024-01")
+    us_before = summary.set_index("period").loc["before"]
+    assert us_before["months_used"] == "2024-05, 2024-07, 2024-08, 2025-03"
+    # US: 689 (May 2024), 619/1.048 (Jul), 590/(1-0.118) (Aug), 406/(1-0.306) (Mar 2025)
+    us = 689 + 619 / 1.048 + 590 / (1 - 0.118) + 406 / (1 - 0.306)
+    # total: 1,238.47/(1-0.7426) (May 2024), 5,278, 5,325, 5,238/(1-0.016) (Mar 2025)
+    total = 1238.47 / (1 - 0.7426) + 5278 + 5325 + 5238 / (1 - 0.016)
+    assert us_before["pooled_share_pct"] == pytest.approx(us / total * 100, abs=1e-6)
+
+
+def test_half_year_shares_compare_like_with_like():
+    spans = impact.same_span_shares(["US", "EU27"], "2025-04-04")
+    h1 = impact.common_span(spans).set_index("destination")
+    # H1 2024 total = Jan-Jul 2024 32,812 t - Jul 2024 5,278 t (narrower than 22,319 t / (1 - 18.9%));
+    # US H1 2024 = 2.51 million kg / (1 - 30.6%); EU H1 2025 8.36 million kg of 22,319 t
+    assert h1.loc["US", "share_before_pct"] == pytest.approx((2510 / 0.694) / (32812 - 5278) * 100)
+    assert h1.loc["EU27", "share_after_pct"] == pytest.approx(8360 / 22319 * 100)
+    assert list(h1.index) == ["US", "EU27"]  # the US fell more
+
+
+def test_unknown_destination_in_shares():
+    with pytest.raises(ValueError, match="Atlantis"):
+        exports.shares(["Atlantis"])
+
+
+# --- seed statements ------------------------------------------------------------------------------------------
+
+def test_seed_statements_with_verdict_and_arithmetic():
+    claims = impact.claim_checks("seed").set_index("claim_id")
+    # SMM's -45% y/y is what gives Apr 2024: checking seed 002's identical -45% against it is circular
+    assert claims.loc["exp_2025_04_yoy_seed002", "verdict"].startswith("circular")
+    # -51% m/m against Mar 2025 = 5,238 / (1 - 1.6%) (derived from a different statement)
+    mom = claims.loc["exp_2025_04_mom_seed002"]
+    assert mom["recomputed"] == pytest.approx((2627 / (5238 / 0.984) - 1) * 100)
+    assert mom["verdict"] == "consistent" and "derived" in mom["derived_inputs"]
+    # 2,582 / 590 = 4.376 against "4.4 times"
+    assert claims.loc["exp_2025_08_eu_vs_us_seed003", "recomputed"] == pytest.approx(2582 / 590)
+    # Jan-Sep 2025 39,817 t vs Jan-Sep 2024 (38,138 + 4,915) = -7.52%
+    assert claims.loc["exp_2025_jan_sep_yoy_seed003", "recomputed"] == pytest.approx((39817 / (38138 + 4915) - 1) * 100)
+    assert "/" in claims.loc["exp_2025_09_us_mom_seed003", "arithmetic"]
+
+
+def test_seed_tonnages_against_other_sources():
+    levels = impact.level_checks("seed")
+    sep = levels[(levels["destination"] == "total") & (levels["period"] == "2025-09")].iloc[0]
+    assert sep["verdict"] == "consistent" and "reuters" in sep["other_sources"]
+
+
+def test_price_points_units_in_column_names():
+    prices = impact.price_points()
+    assert {"price_low_cny_per_t", "price_cny_per_t", "price_high_cny_per_t"} <= set(prices.columns)
+    with pytest.raises(ValueError, match="unobtainium"):
+        impact.price_points("unobtainium")
+
+
+# --- the notebook --------------------------------------------------------------------------------------------------
+
+def test_notebook_default_control_date_is_read_from_events():
+    declared = pm.inspect_notebook(str(paths.NOTEBOOKS / "03_export_controls.ipynb"))
+    assert declared["control_date"]["default"].strip('"') == impact.default_control_date()
+
+
+@pytest.mark.notebook
+def test_notebook_default_run(run_notebook, series):
+    res = run_notebook("03_export_controls")
+    out = res["impact"]
+    assert out["method"] == "its" and out["control_month"] == "2025-04"
+    # lost tonnes = sum over the disruption months of (independent least-squares line - actual)
+    pre = series[(series["month"] >= M("2024-01")) & (series["month"] < M("2025-04")) & (series["status"] != "missing")]
+    t = np.array([(m - M("2024-01")).n for m in pre["month"]])
+    slope, intercept = np.polyfit(t, pre["mass_t"].to_numpy(), 1)
+    months = [M(m) for m in out["disruption_months"]]
+    expected = sum(intercept + slope * (m - M("2024-01")).n - _value(series, m) for m in months)
+    assert out["lost_t"] == pytest.approx(expected, abs=0.1)
+    assert out["lost_low_t"] < out["lost_t"] < out["lost_high_t"]
+    # the recovery rule holds on the written monthly table
+    monthly = {r["month"]: r for r in res["monthly"]}
+    for m in out["disruption_months"]:
+        assert monthly[m]["mass_t"] < monthly[m]["counterfactual_low_t"]
+    rec = monthly[out["recovery_month"]]
+    assert rec["mass_t"] >= rec["counterfactual_low_t"]
+    assert out["disruption_months"][0] == "2025-04" and len(res["key_figures"]) in range(5, 9)
+    assert {r["method"] for r in res["sensitivity"]} == set(impact.METHODS)
+
+
+@pytest.mark.notebook
+def test_notebook_other_control_date_and_method(run_notebook, series):
+    res = run_notebook("03_export_controls", control_date="2025-05-01", method="seasonal_naive_trend",
+                       disruption_end="2025-06")
+    out = res["impact"]
+    assert out["disruption_months"] == ["2025-05", "2025-06"]
+    # growth: geometric mean of the y/y ratios of the pre-control months with last year known:
+    # Jul 2024 (+11%), Aug 2024 (+26%), Feb 2025 ((10,763/1.082 - 6,357) / 3,326), Apr 2025 (1 - 45%)
+    g = (1.11 * 1.26 * ((10763 / 1.082 - 6357) / 3326) * 0.55) ** (1 / 4)
+    may24, jun24 = 1238.47 / (1 - 0.7426), 3188 / (1 - 0.381)
+    expected = (may24 + jun24) * g - (1238.47 + 3188)
+    assert out["lost_t"] == pytest.approx(expected, abs=0.1)
+    assert out["n_pre_points"] == 4
+
+
+@pytest.mark.notebook
+def test_notebook_control_date_outside_the_data(run_notebook):
+    with pytest.raises(pm.PapermillExecutionError, match="control_date"):
+        run_notebook("03_export_controls", control_date="2030-01-01")
