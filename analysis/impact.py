@@ -506,24 +506,6 @@ def level_checks(source_kind: str = "seed", dataset_rows: pd.DataFrame | None = 
 
 # --- price context --------------------------------------------------------------------------------
 
-def price_points(product: str = "prnd_oxide", basis: str = "cn_domestic_incl_vat", unit: str = "CNY/t",
-                 start: str = "2024-01-01") -> pd.DataFrame:
-    """Dated price points of one product, basis and unit from data/prices.csv, with low/mid/high.
-
-    The column names carry the unit (``price_cny_per_t`` for CNY/t).
-    """
-    prices = load("prices")
-    sel = prices[(prices["product"] == product) & (prices["basis"] == basis) & (prices["price_unit"] == unit)
-                 & (prices["date"] >= pd.Timestamp(start))].copy()
-    if sel.empty:
-        raise ValueError(f"no prices for product {product!r}, basis {basis!r}, unit {unit!r} from {start} in data/prices.csv")
-    suffix = unit.lower().replace("/", "_per_")
-    mid = sel["price_avg"].where(sel["price_avg"].notna(), (sel["price_low"] + sel["price_high"]) / 2)
-    out = pd.DataFrame({"date": sel["date"], "assessor": sel["assessor"], f"price_low_{suffix}": sel["price_low"],
-                        f"price_{suffix}": mid, f"price_high_{suffix}": sel["price_high"], "source_id": sel["source_id"]})
-    return out.sort_values(["date", "assessor"]).reset_index(drop=True)
-
-
 def to_records(frame: pd.DataFrame, digits: int = 1) -> list[dict]:
     """JSON-ready rows: periods and dates as text, floats rounded, NaN as None."""
     out = frame.copy()

@@ -69,12 +69,7 @@ def validate_parameters(*, currency: str, unit: str, vat: str, products, start: 
 
     Raises ValueError naming the parameter and what was expected.
     """
-    if currency not in ("CNY", "USD"):
-        raise ValueError(f"currency must be 'CNY' or 'USD', got {currency!r}")
-    if unit not in ("t", "kg"):
-        raise ValueError(f"unit must be 't' or 'kg', got {unit!r}")
-    if vat not in ("incl", "excl"):
-        raise ValueError(f"vat must be 'incl' or 'excl', got {vat!r}")
+    units.check_basis(currency, unit, vat)
     if isinstance(products, str) or not list(products):
         raise ValueError(f"products must be a non-empty list drawn from {list(PRODUCTS)}, got {products!r}")
     unknown = [p for p in products if p not in PRODUCTS]

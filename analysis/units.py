@@ -129,6 +129,16 @@ def period_end(start: pd.Timestamp, period: str) -> pd.Timestamp:
     return start + _PERIOD_OFFSET[period] - pd.Timedelta(days=1)
 
 
+def check_basis(currency: str, unit: str, vat: str) -> None:
+    """Raise ValueError naming the argument unless the price basis is one this module converts to."""
+    if currency not in ("CNY", "USD"):
+        raise ValueError(f"currency must be 'CNY' or 'USD', got {currency!r}")
+    if unit not in ("t", "kg"):
+        raise ValueError(f"unit must be 't' or 'kg', got {unit!r}")
+    if vat not in ("incl", "excl"):
+        raise ValueError(f"vat must be 'incl' or 'excl', got {vat!r}")
+
+
 def pick_fx_rate(date, fx: pd.DataFrame, *, max_gap_days: int = 31, price_period: str = "day") -> pd.Series:
     """The USD/CNY rate to use for a price observed on ``date``.
 
@@ -178,12 +188,7 @@ def convert_prices(prices: pd.DataFrame, fx: pd.DataFrame, *, currency: str = "C
     ``fx_choice``, ``fx_source_id`` (empty when no FX was needed) and ``vat_treatment``.
     Raises :class:`FxGapError` naming the row when no rate is close enough.
     """
-    if currency not in ("CNY", "USD"):
-        raise ValueError(f"currency must be 'CNY' or 'USD', got {currency!r}")
-    if unit not in ("t", "kg"):
-        raise ValueError(f"unit must be 't' or 'kg', got {unit!r}")
-    if vat not in ("incl", "excl"):
-        raise ValueError(f"vat must be 'incl' or 'excl', got {vat!r}")
+    check_basis(currency, unit, vat)
     out = prices.copy()
     audit = {k: [] for k in ("fx_rate_cny_per_usd", "fx_date", "fx_period", "fx_rate_type", "fx_gap_days",
                              "fx_choice", "fx_source_id", "vat_treatment")}
@@ -239,7 +244,7 @@ def load_fx() -> pd.DataFrame:
 
 
 __all__ = [
-    "VAT_RATE_CN", "FxGapError", "adjust_vat", "convert_prices", "default_magnet_re_share", "load_fx",
+    "VAT_RATE_CN", "FxGapError", "adjust_vat", "check_basis", "convert_prices", "default_magnet_re_share", "load_fx",
     "magnet_re_content_t", "metal_fraction_of_oxide", "metal_oxide_parity_ratio", "metal_to_oxide_t",
     "oxide_to_metal_t", "pick_fx_rate", "prnd_metal_fraction_of_oxide",
 ]

@@ -41,6 +41,7 @@ import pandas as pd
 from IPython.display import Markdown, display
 
 from analysis import exports, impact, plotting, report
+from analysis import prices as pr
 
 p = impact.validate_parameters(control_date, pre_start, method, destinations, disruption_end, hac_maxlags,
                                interval_level, sensitivity_windows, series_start)
@@ -260,16 +261,17 @@ levels[["source_id", "destination", "period", "stated_t", "other_sources", "verd
 # prices is claimed here.
 
 # %%
-prices = impact.price_points("prnd_oxide", "cn_domestic_incl_vat", "CNY/t", start=f"{series_start}-01")
+prices = pr.price_points(currency="CNY", unit="t", vat="incl", products=["prnd_oxide"], start=f"{series_start}-01")
+prices = prices[prices["basis"] == "cn_domestic_incl_vat"].sort_values("date")
 fig, ax = plotting.plt.subplots()
-ax.fill_between(prices["date"], prices["price_low_cny_per_t"] / 1000, prices["price_high_cny_per_t"] / 1000,
+ax.fill_between(prices["date"], prices["price_low"] / 1000, prices["price_high"] / 1000,
                 color="#9467bd", alpha=0.25, label="assessed range")
-ax.plot(prices["date"], prices["price_cny_per_t"] / 1000, color="#9467bd", marker="o", ms=3, lw=1.2, label="mid-point")
+ax.plot(prices["date"], prices["price_mid"] / 1000, color="#9467bd", marker="o", ms=3, lw=1.2, label="mid-point")
 if disruption:
     ax.axvspan(disruption[0].to_timestamp(), (disruption[-1] + 1).to_timestamp(), color="#d62728", alpha=0.08,
                label="export disruption months")
 ax.set_xlim(pd.Period(series_start, "M").to_timestamp(), (p["data_last"] + 1).to_timestamp())
-ax.set_ylim(0, prices["price_high_cny_per_t"].max() / 1000 * 1.3)
+ax.set_ylim(0, prices["price_high"].max() / 1000 * 1.3)
 ax.set_ylabel("Pr-Nd oxide, thousand CNY/t (incl. VAT)")
 ax.set_title("Pr-Nd oxide price in China, thousand CNY/t incl. VAT, with the export-disruption months")
 ax.legend(loc="lower right")

@@ -205,13 +205,6 @@ def test_seed_tonnages_against_other_sources():
     assert sep["verdict"] == "consistent" and "reuters" in sep["other_sources"]
 
 
-def test_price_points_units_in_column_names():
-    prices = impact.price_points()
-    assert {"price_low_cny_per_t", "price_cny_per_t", "price_high_cny_per_t"} <= set(prices.columns)
-    with pytest.raises(ValueError, match="unobtainium"):
-        impact.price_points("unobtainium")
-
-
 # --- the notebook --------------------------------------------------------------------------------------------------
 
 def test_notebook_default_control_date_is_read_from_events():
