@@ -332,23 +332,29 @@ def _execute_all(todo: list[Run], build_dir: Path, kernel: str, jobs: int) -> di
 def build(notebooks: list[str] | None = None, force: bool = False, jobs: int = 2, target: Path | None = None) -> int:
     """Build the reports into ``target`` (default reports/); return the exit code (0 = published)."""
     target = Path(target) if target is not None else paths.REPORTS
-    runs = discover_runs(notebooks)
-    if not runs:
+    selected = discover_runs(notebooks)
+    if not selected:
         print("no notebooks found under notebooks/", file=sys.stderr)
         return 1
-    shared = _hash_files(input_files())
-    hashes = {run.name: run_hash(run, shared) for run in runs}
-    previous = {}
     manifest_path = target / MANIFEST
-    if manifest_path.exists() and not force:
+    previous = {}
+    if manifest_path.exists():
         previous = {r["run"]: r for r in json.loads(manifest_path.read_text(encoding="utf-8")).get("runs", [])}
-    cached = [r for r in runs if previous.get(r.name, {}).get("input_hash") == hashes[r.name]
-              and (target / f"{r.name}.html").exists()]
-    todo = [r for r in runs if r not in cached]
-    if not todo and (notebooks is None or set(previous) >= {r.name for r in runs}):
+    # Building some notebooks keeps the other published reports as they are.
+    chosen = {r.name for r in selected}
+    kept = [r for r in discover_runs() if r.name not in chosen and r.name in previous
+            and (target / f"{r.name}.html").exists()] if notebooks else []
+    runs = sorted(selected + kept, key=lambda r: r.name)
+    shared = _hash_files(input_files())
+    hashes = {run.name: run_hash(run, shared) for run in selected}
+    hashes.update({run.name: previous[run.name].get("input_hash") for run in kept})
+    cached = [r for r in selected if not force and previous.get(r.name, {}).get("input_hash") == hashes[r.name]
+              and (target / f"{r.name}.html").exists()] + kept
+    todo = [r for r in selected if r not in cached]
+    if not todo:
         print(f"reports are up to date ({len(cached)} cached); use --force to rebuild")
         return 0
-    bad = check_parameters(runs)
+    bad = check_parameters(todo)
     if bad:
         print("Refusing to build: parameters do not match the notebooks' declarations.", file=sys.stderr)
         for line in bad:

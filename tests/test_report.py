@@ -77,6 +77,12 @@ def test_build_publishes_caches_and_keeps_the_last_good_reports(project, capsys)
     assert "up to date" in capsys.readouterr().out
     assert {p.name: p.stat().st_mtime_ns for p in target.iterdir()} == before
 
+    # rebuilding one notebook keeps the other published reports
+    alpha = (target / "10_alpha.html").read_bytes()
+    assert report.build(notebooks=["11_beta"], force=True, target=target) == 0
+    assert (target / "10_alpha.html").read_bytes() == alpha
+    assert {r["run"] for r in json.loads((target / "manifest.json").read_text())["runs"]} == {"10_alpha", "10_alpha__big", "11_beta"}
+
     # a notebook now fails: exit 1, the failed notebook is kept, the published reports are untouched
     good_html = (target / "11_beta.html").read_bytes()
     _notebook(paths.NOTEBOOKS / "11_beta.ipynb", "raise RuntimeError('boom')")
