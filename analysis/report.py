@@ -3,7 +3,7 @@
 ``python -m analysis report`` (``make report``) runs :func:`build`:
 
 1. work out each run (a notebook with its default parameters, plus one run per scenario file in
-   ``scenarios/<notebook stem>/*.yaml``) and the hash of its inputs (notebook, parameters,
+   ``scenarios/<notebook stem>/*.yaml``; a ``base.yaml`` there replaces the default run) and the hash of its inputs (notebook, parameters,
    data files, the ``analysis`` package);
 2. re-use a run whose inputs are unchanged since the last good build, execute the others in
    separate processes;
@@ -84,8 +84,10 @@ def discover_runs(notebooks: list[str] | None = None) -> list[Run]:
         found = [p for p in found if p.stem in wanted]
     runs = []
     for nb in found:
-        runs.append(Run(nb))
-        for scenario in sorted((paths.SCENARIOS / nb.stem).glob("*.yaml")):
+        scenarios = sorted((paths.SCENARIOS / nb.stem).glob("*.yaml"))
+        if not any(s.stem == "base" for s in scenarios):
+            runs.append(Run(nb))  # a base.yaml, when present, stands for the defaults
+        for scenario in scenarios:
             params = yaml.safe_load(scenario.read_text(encoding="utf-8")) or {}
             runs.append(Run(nb, scenario.stem, params, scenario))
     return runs

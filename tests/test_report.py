@@ -99,3 +99,10 @@ def test_two_builds_give_identical_results_files(project):
     assert report.build(target=b, force=True) == 0
     for f in a.glob("*.results.json"):
         assert f.read_bytes() == (b / f.name).read_bytes()
+
+
+def test_a_base_scenario_stands_for_the_defaults(project):
+    (paths.SCENARIOS / "10_alpha").mkdir()
+    (paths.SCENARIOS / "10_alpha" / "base.yaml").write_text("x: 1\n")
+    (paths.SCENARIOS / "10_alpha" / "big.yaml").write_text("x: 7\n")
+    assert [r.name for r in report.discover_runs()] == ["10_alpha__base", "10_alpha__big", "11_beta"]
