@@ -1,0 +1,668 @@
+"""Supply against the demand build-up: quotas, mine output, magnet production, the balance, recycling.
+
+Four pieces, each usable on its own:
+
+- **supply history**: China's mining and smelting/separation quotas (:func:`quota_table`), USGS
+  mine production by edition with China's share computed within each edition (:func:`usgs_editions`,
+  :func:`china_share`), China's magnet production and annual magnet exports (:func:`annual_exports`);
+- **a conversion chain** t REO -> t Pr-Nd oxide -> t Pr-Nd metal -> t NdFeB magnet and back
+  (:class:`Chain`): the Pr-Nd share of REO is a labelled assumption, the oxide -> metal step is
+  stoichiometry from :mod:`analysis.units`, the metal -> magnet step the Nd+Pr weight share of
+  NdFeB in data/magnet_intensity.csv;
+- **the balance**: China's magnet production = the demand build-up's end uses + magnet exports +
+  a residual (other uses and stock change), in t of magnet and in t of Pr-Nd oxide against the
+  quota (:func:`magnet_balance`, :func:`ndpr_balance`, :func:`requirement_path`), and the seeds'
+  supply claims checked (:func:`seed_claims`);
+- **recycling potential**: end-of-life magnets from past and projected inflows with a Weibull
+  lifetime per sector (:func:`lifetime_pmf`, :func:`eol_outflow`, :func:`recycling_flows`), set
+  against the EU CRMA's 25% recycled-content target (:func:`crma_comparison`).
+
+Demand is never recomputed here: :func:`load_demand` calls :mod:`analysis.demand` on the named
+scenario file of the demand notebook. Masses are t of NdFeB magnet unless a column says REO
+(rare-earth oxide), oxide or metal.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from analysis import consistency, demand, paths, units
+from analysis.data import load
+
+NOTEBOOK_STEM = "04_supply_balance"
+DEMAND_SCENARIOS = ("base", "low", "high", "humanoid_boom")
+BALANCE_YEARS = demand.ANCHOR_YEARS  # China's magnet production is known for 2024 (actual) and 2025 (forecast)
+SEED_SOURCE = demand.SEED_SOURCE
+# EU CRMA amendment: "minimum 25% recycled magnet content in EU wind turbines and electric vehicle
+# motors by 2030" (seed 003; data/events.csv eu_crma_recycled_content, market_figures.csv).
+CRMA_METRIC = "eu_crma_recycled_magnet_content_target"
+CRMA_SECTORS = ("nev", "wind")
+
+PARAMETERS = ("demand_scenario", "ndpr_share_of_reo", "pr_share_of_ndpr", "ndpr_share_of_magnet",
+              "quota_growth_pct_per_year", "other_uses_growth_pct_per_year", "backcast_growth_pct_per_year",
+              "first_inflow_year", "lifetime_mean_years", "lifetime_shape", "collection_rate", "recovery_rate")
+
+
+# --- parameters -----------------------------------------------------------------------------------
+
+def _number(value, name: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or math.isnan(value):
+        raise ValueError(f"{name}: expected a number, got {value!r} ({type(value).__name__})")
+    return float(value)
+
+
+def _fraction(value, name: str, *, allow_zero: bool = True) -> float:
+    x = _number(value, name)
+    if not (0 <= x <= 1) or (not allow_zero and x == 0):
+        low = "0" if allow_zero else "above 0"
+        raise ValueError(f"{name} = {x:g}: expected a share from {low} to 1 (a fraction, not a percentage)")
+    return x
+
+
+def _rate(value, name: str) -> float:
+    x = _number(value, name)
+    if x <= -100:
+        raise ValueError(f"{name} = {x:g}: a rate in % per year must be above -100")
+    return x
+
+
+def validate_parameters(params: dict) -> dict:
+    """Check the notebook's parameters and return them normalised (floats, full sector dicts).
+
+    Raises ``ValueError`` naming the parameter and what was expected: an unknown demand scenario,
+    a share outside 0-1, a collection or recovery rate outside 0-1 (a negative rate included), a
+    growth rate at or below -100%, a lifetime that is not positive or misses a sector.
+    """
+    unknown = [k for k in params if k not in PARAMETERS]
+    missing = [k for k in PARAMETERS if k not in params]
+    if unknown or missing:
+        raise ValueError(f"parameters: unknown {unknown}, missing {missing}; expected {list(PARAMETERS)}")
+    out = {}
+    if params["demand_scenario"] not in DEMAND_SCENARIOS:
+        raise ValueError(f"demand_scenario: expected one of {list(DEMAND_SCENARIOS)}, got {params['demand_scenario']!r}")
+    out["demand_scenario"] = params["demand_scenario"]
+    out["ndpr_share_of_reo"] = _fraction(params["ndpr_share_of_reo"], "ndpr_share_of_reo", allow_zero=False)
+    out["pr_share_of_ndpr"] = _fraction(params["pr_share_of_ndpr"], "pr_share_of_ndpr")
+    out["ndpr_share_of_magnet"] = _fraction(params["ndpr_share_of_magnet"], "ndpr_share_of_magnet", allow_zero=False)
+    for key in ("quota_growth_pct_per_year", "other_uses_growth_pct_per_year"):
+        out[key] = _rate(params[key], key)
+    back = params["backcast_growth_pct_per_year"]
+    if not isinstance(back, dict):
+        raise ValueError(f"backcast_growth_pct_per_year: expected a mapping sector -> % per year, got {back!r}")
+    bad = [s for s in back if s not in demand.SECTORS]
+    if bad:
+        raise ValueError(f"backcast_growth_pct_per_year: unknown sector(s) {bad}; expected some of {list(demand.SECTORS)}")
+    default = backcast_growth_from_data()
+    out["backcast_growth_pct_per_year"] = {s: _rate(back[s], f"backcast_growth_pct_per_year[{s!r}]") if s in back else default
+                                           for s in demand.SECTORS}
+    year = params["first_inflow_year"]
+    if isinstance(year, bool) or not isinstance(year, int) or not 1950 <= year < BALANCE_YEARS[0]:
+        raise ValueError(f"first_inflow_year: expected a whole year from 1950 to {BALANCE_YEARS[0] - 1}, got {year!r}")
+    out["first_inflow_year"] = year
+    lifetimes = params["lifetime_mean_years"]
+    if not isinstance(lifetimes, dict):
+        raise ValueError(f"lifetime_mean_years: expected a mapping sector -> years, got {lifetimes!r}")
+    bad = [s for s in lifetimes if s not in demand.SECTORS]
+    lacking = [s for s in demand.SECTORS if s not in lifetimes]
+    if bad or lacking:
+        raise ValueError(f"lifetime_mean_years: unknown sector(s) {bad}, missing {lacking}; give one for each of {list(demand.SECTORS)}")
+    out["lifetime_mean_years"] = {}
+    for s in demand.SECTORS:
+        x = _number(lifetimes[s], f"lifetime_mean_years[{s!r}]")
+        if not 0 < x <= 100:
+            raise ValueError(f"lifetime_mean_years[{s!r}] = {x:g}: a mean lifetime must be above 0 and at most 100 years")
+        out["lifetime_mean_years"][s] = x
+    shape = _number(params["lifetime_shape"], "lifetime_shape")
+    if not 0.5 <= shape <= 20:
+        raise ValueError(f"lifetime_shape = {shape:g}: expected a Weibull shape from 0.5 to 20")
+    out["lifetime_shape"] = shape
+    out["collection_rate"] = _fraction(params["collection_rate"], "collection_rate")
+    out["recovery_rate"] = _fraction(params["recovery_rate"], "recovery_rate")
+    return out
+
+
+def load_demand(name: str) -> tuple[dict, pd.DataFrame]:
+    """The demand scenario ``scenarios/02_demand_buildup/<name>.yaml`` and its projection
+    (:func:`analysis.demand.project`): t of magnet by sector and year."""
+    if name not in DEMAND_SCENARIOS:
+        raise ValueError(f"demand_scenario: expected one of {list(DEMAND_SCENARIOS)}, got {name!r}")
+    scenario = demand.load_scenario(paths.SCENARIOS / demand.NOTEBOOK_STEM / f"{name}.yaml")
+    return scenario, demand.project(scenario)
+
+
+# --- conversion chain -----------------------------------------------------------------------------
+
+class Chain:
+    """t REO -> t Pr-Nd oxide -> t Pr-Nd metal -> t NdFeB magnet, and back.
+
+    Parameters
+    ----------
+    ndpr_share_of_reo : float
+        Pr-Nd oxide as a share of rare-earth oxide mined (an assumption: not in data/).
+    pr_share_of_ndpr : float
+        Pr6O11 share of the Pr-Nd oxide by mass (the rest Nd2O3); sets the metal fraction
+        through :func:`analysis.units.prnd_metal_fraction_of_oxide`.
+    ndpr_share_of_magnet : float
+        Nd+Pr weight share of NdFeB magnet (data/magnet_intensity.csv, ndfeb_ndpr).
+    """
+
+    def __init__(self, ndpr_share_of_reo: float, pr_share_of_ndpr: float, ndpr_share_of_magnet: float):
+        self.ndpr_share_of_reo = _fraction(ndpr_share_of_reo, "ndpr_share_of_reo", allow_zero=False)
+        self.pr_share_of_ndpr = _fraction(pr_share_of_ndpr, "pr_share_of_ndpr")
+        self.ndpr_share_of_magnet = _fraction(ndpr_share_of_magnet, "ndpr_share_of_magnet", allow_zero=False)
+        self.metal_fraction = units.prnd_metal_fraction_of_oxide(self.pr_share_of_ndpr)
+
+    @classmethod
+    def from_parameters(cls, p: dict) -> "Chain":
+        return cls(p["ndpr_share_of_reo"], p["pr_share_of_ndpr"], p["ndpr_share_of_magnet"])
+
+    def reo_to_ndpr_oxide(self, reo_t):
+        return reo_t * self.ndpr_share_of_reo
+
+    def ndpr_oxide_to_metal(self, oxide_t):
+        return oxide_t * self.metal_fraction
+
+    def metal_to_magnet(self, metal_t):
+        return metal_t / self.ndpr_share_of_magnet
+
+    def reo_to_magnet(self, reo_t):
+        """t of NdFeB magnet whose Nd+Pr ``reo_t`` t of REO could supply."""
+        return self.metal_to_magnet(self.ndpr_oxide_to_metal(self.reo_to_ndpr_oxide(reo_t)))
+
+    def magnet_to_ndpr_oxide(self, magnet_t):
+        """t of Pr-Nd oxide that contains the Nd+Pr of ``magnet_t`` t of magnet."""
+        return magnet_t * self.ndpr_share_of_magnet / self.metal_fraction
+
+    def magnet_to_reo(self, magnet_t):
+        """t of REO (at the assumed Pr-Nd share) that holds the Nd+Pr of ``magnet_t`` t of magnet."""
+        return self.magnet_to_ndpr_oxide(magnet_t) / self.ndpr_share_of_reo
+
+    def table(self, reo_t: float) -> pd.DataFrame:
+        """Each step of the chain for ``reo_t`` t of REO: factor, mass, unit and where the factor comes from."""
+        oxide = self.reo_to_ndpr_oxide(reo_t)
+        metal = self.ndpr_oxide_to_metal(oxide)
+        magnet = self.metal_to_magnet(metal)
+        rows = [
+            ("rare-earth oxide (REO) mined", None, reo_t, "t REO", "input (e.g. a quota or USGS mine output)"),
+            ("Pr-Nd oxide in it", self.ndpr_share_of_reo, oxide, "t Pr-Nd oxide",
+             "x Pr-Nd share of REO: ASSUMPTION (parameter ndpr_share_of_reo), not in data/"),
+            ("Pr-Nd metal in that oxide", self.metal_fraction, metal, "t Nd+Pr metal",
+             f"x metal fraction: stoichiometry of Nd2O3/Pr6O11 at {self.pr_share_of_ndpr:.0%} Pr6O11 (analysis.units)"),
+            ("NdFeB magnet that metal makes", 1 / self.ndpr_share_of_magnet, magnet, "t NdFeB magnet",
+             f"/ {self.ndpr_share_of_magnet:.0%} Nd+Pr in NdFeB (data/magnet_intensity.csv, ndfeb_ndpr)"),
+        ]
+        return pd.DataFrame(rows, columns=["step", "factor", "mass_t", "unit", "factor_source"])
+
+
+def ndpr_share_default() -> float:
+    """Nd+Pr weight share of NdFeB from data/ (the default of ``ndpr_share_of_magnet``)."""
+    return demand.ndpr_share()
+
+
+# --- supply history -------------------------------------------------------------------------------
+
+def quota_table() -> pd.DataFrame:
+    """China's quotas by year, t REO: mining (total, rock, ion-adsorption) and smelting/separation.
+
+    Full-year figures only. Where a full-year total is missing but its rock and ion-adsorption
+    parts are given (2025, SMM's expectation), the total is their sum, flagged in ``mining_basis``.
+    A split known only for a batch (2019 H1, 2024 batch 1) is named in ``split_note``.
+    """
+    q = load("supply_quotas")
+    rows = []
+    for year, g in q.groupby("year"):
+        full = g[g["batch"] == "full_year"].set_index(["quota", "ore_type"])
+        get = lambda k: float(full.loc[k, "mass_t_reo"]) if k in full.index else np.nan  # noqa: E731
+        rock, ion = get(("mining", "rock")), get(("mining", "ion_adsorption"))
+        total = get(("mining", "total"))
+        basis = "stated"
+        if np.isnan(total) and not (np.isnan(rock) or np.isnan(ion)):
+            total, basis = rock + ion, "derived: rock + ion-adsorption"
+        batches = g[(g["batch"] != "full_year") & (g["quota"] == "mining") & (g["ore_type"] != "total")]
+        batch_label = {"h1_batch_1": "H1 first batch", "batch_1": "first batch"}
+        note = "; ".join(f"{batch_label.get(b, b)}: {o.replace('_', '-')} {v:,.0f} t" for b, o, v in
+                         zip(batches["batch"], batches["ore_type"], batches["mass_t_reo"])) if np.isnan(rock) else ""
+        status = "expected" if (g[g["batch"] == "full_year"]["status"] == "expected").any() else "actual"
+        rows.append({"year": int(year), "status": status, "mining_total_t_reo": total, "mining_basis": basis,
+                     "mining_rock_t_reo": rock, "mining_ion_adsorption_t_reo": ion,
+                     "smelting_separation_t_reo": get(("smelting_separation", "total")), "split_note": note,
+                     "source_ids": ", ".join(sorted(set(g.loc[g["batch"] == "full_year", "source_id"])))})
+    return pd.DataFrame(rows)
+
+
+def usgs_editions(measure: str = "mine_production") -> pd.DataFrame:
+    """USGS mine production, t REO, one column per edition (revisions side by side), by country and year."""
+    m = load("mine_production")
+    m = m[m["usgs_measure"] == measure]
+    wide = m.pivot_table(index=["country", "year"], columns="edition", values="mass_t_reo", aggfunc="first")
+    wide.columns.name = None
+    return wide.reset_index()
+
+
+def china_share() -> pd.DataFrame:
+    """China's share of world mine production, %, for each year and edition that gives both figures.
+
+    China and the world are only ever taken from the same edition. USGS's China figure is the
+    mining quota (footnote: excludes undocumented production).
+    """
+    wide = usgs_editions()
+    china = wide[wide["country"] == "China"].set_index("year")
+    world = wide[wide["country"] == "World"].set_index("year")
+    m = load("mine_production")
+    sources = m[(m["country"] == "China") & (m["usgs_measure"] == "mine_production")].set_index(["year", "edition"])["source_id"]
+    rows = []
+    for edition in [c for c in wide.columns if c.startswith("MCS")]:
+        for year in sorted(set(china.index) & set(world.index)):
+            c, w = china.loc[year, edition], world.loc[year, edition]
+            if pd.notna(c) and pd.notna(w):
+                rows.append({"year": int(year), "edition": edition, "china_t_reo": float(c), "world_t_reo": float(w),
+                             "china_share_pct": float(c) / float(w) * 100, "source_id": sources.loc[(year, edition)]})
+    return pd.DataFrame(rows).sort_values(["year", "edition"]).reset_index(drop=True)
+
+
+def latest_world_output() -> pd.DataFrame:
+    """World mine production by year, t REO, from the latest edition that gives it."""
+    wide = usgs_editions()
+    world = wide[wide["country"] == "World"].set_index("year")
+    editions = sorted(c for c in wide.columns if c.startswith("MCS"))
+    rows = []
+    for year, r in world.iterrows():
+        known = [e for e in editions if pd.notna(r[e])]
+        rows.append({"year": int(year), "edition": known[-1], "world_t_reo": float(r[known[-1]])})
+    return pd.DataFrame(rows)
+
+
+def china_magnet_production() -> pd.DataFrame:
+    """China's rare-earth permanent-magnet production, t of magnet, seed 002 (2024 actual, 2025 forecast)."""
+    p = load("magnet_production")
+    p = p[(p["region"] == "china") & (p["source_id"] == SEED_SOURCE) & p["year"].isin(BALANCE_YEARS)]
+    if sorted(p["year"]) != list(BALANCE_YEARS):
+        raise LookupError(f"magnet_production.csv: expected seed 002 China rows for {list(BALANCE_YEARS)}")
+    return p[["year", "status", "mass_t", "magnet_product", "source_id"]].rename(columns={"mass_t": "production_t"}).reset_index(drop=True)
+
+
+def annual_exports() -> pd.DataFrame:
+    """China's magnet exports by year, t, with their scope, for the balance years.
+
+    2025: the customs annual total (HS 85051110). 2024: no customs annual total is in data/; the only
+    annual figure is Adamas' 58,152 t of magnets *and alloys* (a broader scope), used in the balance.
+    The customs Jan-Nov 2024 total derived by :mod:`analysis.exports` (from Jan-Nov 2025 and its
+    stated -2% y/y) is given as ``customs_partial_t`` with its months: a lower bound for HS magnets.
+    """
+    from analysis import exports as exports_mod
+
+    raw = load("exports")
+    frame = exports_mod.to_frame(exports_mod.derive())
+    frame = frame[(frame["destination"] == "total")]
+    rows = []
+    for year in BALANCE_YEARS:
+        jan, dec = pd.Period(f"{year}-01", "M"), pd.Period(f"{year}-12", "M")
+        ytd = frame[(frame["period_start"] == jan) & (frame["period_end"].dt.year == year)].sort_values("period_end")
+        last = ytd.iloc[-1] if len(ytd) else None
+        partial = {"customs_partial_t": float(last["mass_t"]) if last is not None else np.nan,
+                   "customs_partial_months": f"{jan}..{last['period_end']}" if last is not None else "",
+                   "customs_partial_status": last["status"] if last is not None else ""}
+        if last is not None and last["period_end"] == dec:
+            rows.append({"year": year, "exports_t": float(last["mass_t"]), "scope": "magnets (customs HS 85051110)",
+                         "status": last["status"], "source_ids": last["source_ids"], **partial})
+            continue
+        annual = raw[(raw["destination"] == "total") & (raw["period_start"] == str(jan)) & (raw["period_end"] == str(dec))]
+        if annual.empty:
+            raise LookupError(f"exports.csv: no annual export total for {year} in any scope")
+        r = annual.iloc[0]
+        rows.append({"year": year, "exports_t": float(r["value"]) * exports_mod.MASS_UNIT_TO_T[r["mass_unit"]],
+                     "scope": "magnets and alloys (Adamas; broader than HS 85051110)", "status": "reported",
+                     "source_ids": r["source_id"], **partial})
+    return pd.DataFrame(rows)
+
+
+# --- the balance ----------------------------------------------------------------------------------
+
+def magnet_balance(demand_df: pd.DataFrame) -> pd.DataFrame:
+    """China's magnet production split into the build-up's end uses, exports and the residual, t of magnet.
+
+    ``residual_t = production_t - end_uses_t - exports_t``: magnets for uses the build-up does
+    not list (conventional cars, other electronics, industrial motors, ...) plus any stock change.
+    The build-up counts NEVs, air conditioners, phones etc. *made* in China, so magnets inside
+    exported products are in ``end_uses_t``; ``exports_t`` are magnets shipped as magnets.
+    """
+    totals = demand.totals(demand_df)
+    prod = china_magnet_production().set_index("year")
+    exp = annual_exports().set_index("year")
+    rows = []
+    for year in BALANCE_YEARS:
+        production, end_uses, exports_t = float(prod.loc[year, "production_t"]), float(totals.loc[year]), float(exp.loc[year, "exports_t"])
+        residual = production - end_uses - exports_t
+        rows.append({"year": year, "production_status": prod.loc[year, "status"], "production_t": production,
+                     "end_uses_t": end_uses, "exports_t": exports_t, "residual_t": residual,
+                     "end_uses_pct": end_uses / production * 100, "exports_pct": exports_t / production * 100,
+                     "residual_pct": residual / production * 100, "exports_scope": exp.loc[year, "scope"]})
+    return pd.DataFrame(rows)
+
+
+def ndpr_balance(balance: pd.DataFrame, chain: Chain) -> pd.DataFrame:
+    """The magnet balance in t of Pr-Nd oxide, against what the mining and smelting quotas supply.
+
+    ``mining_quota_ndpr_oxide_t`` = mining quota (t REO) x the Pr-Nd share of REO.
+    ``breakeven_ndpr_share_pct``: the Pr-Nd share of REO at which the mining quota alone would hold
+    the Nd+Pr of China's magnet production.
+    """
+    quotas = quota_table().set_index("year")
+    rows = []
+    for r in balance.itertuples():
+        need = chain.magnet_to_ndpr_oxide(r.production_t)
+        mining = float(quotas.loc[r.year, "mining_total_t_reo"])
+        smelting = float(quotas.loc[r.year, "smelting_separation_t_reo"])
+        supply = chain.reo_to_ndpr_oxide(mining)
+        rows.append({"year": r.year, "production_ndpr_oxide_t": need,
+                     "end_uses_ndpr_oxide_t": chain.magnet_to_ndpr_oxide(r.end_uses_t),
+                     "exports_ndpr_oxide_t": chain.magnet_to_ndpr_oxide(r.exports_t),
+                     "residual_ndpr_oxide_t": chain.magnet_to_ndpr_oxide(r.residual_t),
+                     "mining_quota_t_reo": mining, "mining_quota_ndpr_oxide_t": supply,
+                     "smelting_quota_t_reo": smelting, "smelting_quota_ndpr_oxide_t": chain.reo_to_ndpr_oxide(smelting),
+                     "gap_ndpr_oxide_t": need - supply, "coverage_pct": supply / need * 100,
+                     "breakeven_ndpr_share_pct": need / mining * 100})
+    return pd.DataFrame(rows)
+
+
+def ndpr_share_sensitivity(balance: pd.DataFrame, chain: Chain, shares=(0.15, 0.20, 0.25, 0.30)) -> pd.DataFrame:
+    """Mining-quota coverage of the Nd+Pr in China's magnet production for several Pr-Nd shares of REO."""
+    quotas = quota_table().set_index("year")
+    rows = []
+    for share in shares:
+        c = Chain(share, chain.pr_share_of_ndpr, chain.ndpr_share_of_magnet)
+        for r in balance.itertuples():
+            need = c.magnet_to_ndpr_oxide(r.production_t)
+            supply = c.reo_to_ndpr_oxide(float(quotas.loc[r.year, "mining_total_t_reo"]))
+            rows.append({"ndpr_share_of_reo": share, "year": r.year, "need_ndpr_oxide_t": need,
+                         "quota_ndpr_oxide_t": supply, "coverage_pct": supply / need * 100})
+    return pd.DataFrame(rows)
+
+
+def requirement_path(demand_df: pd.DataFrame, balance: pd.DataFrame, chain: Chain, quota_growth_pct_per_year: float,
+                     other_uses_growth_pct_per_year: float, recycled: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Magnet and Pr-Nd oxide needed each year against the quota, from 2024 to the horizon.
+
+    2024-2025: China's magnet production (the balance). Later: the build-up's end uses plus
+    exports and the residual, which grow from their 2025 level at ``other_uses_growth_pct_per_year``.
+    The mining quota grows from 2025 at ``quota_growth_pct_per_year``. ``recycled`` (from
+    :func:`recycling_flows`) adds recycled magnet as supply when given.
+    """
+    totals = demand.totals(demand_df)
+    bal = balance.set_index("year")
+    last = BALANCE_YEARS[-1]
+    other0 = float(bal.loc[last, "exports_t"] + bal.loc[last, "residual_t"])
+    quota0 = float(quota_table().set_index("year").loc[last, "mining_total_t_reo"])
+    rec = recycled.groupby("year")["recycled_t"].sum() if recycled is not None else None
+    rows = []
+    for year, end_uses in totals.items():
+        t = year - last
+        other = float(bal.loc[year, "exports_t"] + bal.loc[year, "residual_t"]) if year in bal.index else \
+            other0 * (1 + other_uses_growth_pct_per_year / 100) ** t
+        quota = quota0 * (1 + quota_growth_pct_per_year / 100) ** max(t, 0) if year >= last else \
+            float(quota_table().set_index("year").loc[year, "mining_total_t_reo"])
+        need = float(end_uses) + other
+        recycled_t = float(rec.get(year, 0.0)) if rec is not None else 0.0
+        rows.append({"year": int(year), "basis": "seed 002 production" if year in bal.index else "projection",
+                     "end_uses_t": float(end_uses), "exports_and_other_t": other, "requirement_t": need,
+                     "requirement_ndpr_oxide_t": chain.magnet_to_ndpr_oxide(need), "mining_quota_t_reo": quota,
+                     "quota_ndpr_oxide_t": chain.reo_to_ndpr_oxide(quota), "recycled_t": recycled_t,
+                     "recycled_ndpr_oxide_t": chain.magnet_to_ndpr_oxide(recycled_t),
+                     "gap_ndpr_oxide_t": chain.magnet_to_ndpr_oxide(need - recycled_t) - chain.reo_to_ndpr_oxide(quota)})
+    return pd.DataFrame(rows)
+
+
+# --- the seeds' supply claims ---------------------------------------------------------------------
+
+def market_figure(metric: str) -> pd.Series:
+    """The (first) row of data/market_figures.csv for ``metric``."""
+    mf = load("market_figures")
+    rows = mf[mf["metric"] == metric]
+    if rows.empty:
+        raise LookupError(f"market_figures.csv: no row for metric {metric!r}")
+    return rows.iloc[0]
+
+
+def nd_volume_check(chain: Chain) -> pd.DataFrame:
+    """Seed 000's 'global production volume' of neodymium against USGS world mine output, year by edition.
+
+    USGS counts all rare-earth oxide mined (t REO). Its neodymium content is REO x Pr-Nd share x
+    Nd2O3 share of the Pr-Nd oxide (t Nd2O3), or that x the Nd metal fraction of Nd2O3 (t Nd
+    metal). Seed 000 does not say what it counts. ``implied_ndpr_share_pct`` is the Pr-Nd share of
+    REO at which the seed's figure would equal the USGS Nd2O3 equivalent.
+    """
+    mf = load("market_figures")
+    seed = mf[mf["metric"] == "global_nd_production_volume"].set_index("year")["value_low"]
+    wide = usgs_editions()
+    world = wide[wide["country"] == "World"].set_index("year")
+    nd_oxide_share = 1 - chain.pr_share_of_ndpr
+    rows = []
+    for year, stated in seed.items():
+        for edition in [c for c in wide.columns if c.startswith("MCS")]:
+            if year not in world.index or pd.isna(world.loc[year, edition]):
+                continue
+            reo = float(world.loc[year, edition])
+            oxide = chain.reo_to_ndpr_oxide(reo) * nd_oxide_share
+            metal = units.oxide_to_metal_t(oxide, "Nd")
+            verdict = ("between the Nd-metal and Nd2O3 equivalents" if metal <= stated <= oxide else
+                       "above the Nd2O3 equivalent" if stated > oxide else "below the Nd-metal equivalent")
+            rows.append({"year": int(year), "edition": edition, "seed000_stated_t": float(stated), "usgs_world_t_reo": reo,
+                         "usgs_nd_oxide_t": oxide, "usgs_nd_metal_t": metal, "stated_vs_oxide_pct": (stated / oxide - 1) * 100,
+                         "implied_ndpr_share_pct": stated / (reo * nd_oxide_share) * 100, "verdict": verdict})
+    return pd.DataFrame(rows)
+
+
+def seed_claims(chain: Chain, demand_df: pd.DataFrame, balance: pd.DataFrame) -> pd.DataFrame:
+    """The seeds' supply claims, each recomputed from data/ with a verdict and what it rests on."""
+    rows = []
+    # 1. seed 000: "By 2025, global neodymium mining output must rise by 25%".
+    rise = market_figure("required_mining_output_increase")
+    world = latest_world_output().set_index("year")
+    y1 = int(rise["year"])
+    wide = usgs_editions()
+    w = wide[wide["country"] == "World"].set_index("year")
+    edition = world.loc[y1, "edition"]
+    w_prev = float(w.loc[y1 - 1, edition])
+    growth = (world.loc[y1, "world_t_reo"] / w_prev - 1) * 100
+    quotas = quota_table().set_index("year")
+    quota_growth = (quotas.loc[y1, "mining_total_t_reo"] / quotas.loc[y1 - 1, "mining_total_t_reo"] - 1) * 100
+    totals = demand.totals(demand_df)
+    end_use_growth = (totals.loc[y1] / totals.loc[y1 - 1] - 1) * 100
+    bal = balance.set_index("year")
+    prod_growth = (bal.loc[y1, "production_t"] / bal.loc[y1 - 1, "production_t"] - 1) * 100
+    rows.append({"claim": f"global Nd mining output must rise by {rise['value_low']:g}% by {y1}", "source_id": rise["source_id"],
+                 "stated": f"+{rise['value_low']:g}% (base year not stated)",
+                 "recomputed": f"world mine output {y1 - 1}-{y1}: {growth:+.1f}% ({edition}); China mining quota {quota_growth:+.1f}%",
+                 "verdict": "not borne out",
+                 "explanation": f"Output did not rise 25%. A 25% rise matches seed 002's growth of the seven end uses "
+                                f"({end_use_growth:+.1f}% {y1 - 1}-{y1}), but China's magnet production is expected to grow "
+                                f"{prod_growth:+.1f}%: the end uses take a larger share of a slower-growing total."})
+    # 2. seed 000: China controls "over 60-70% of global neodymium output".
+    share = market_figure("china_share_global_nd_output")
+    cs = china_share()
+    lo, hi = float(share["value_low"]), float(share["value_high"])
+    inside = cs["china_share_pct"].between(lo, hi).all()
+    rows.append({"claim": f"China controls over {lo:g}-{hi:g}% of global neodymium output", "source_id": share["source_id"],
+                 "stated": f"over {lo:g}-{hi:g}%",
+                 "recomputed": "; ".join(f"{r.year} {r.edition}: {r.china_share_pct:.1f}%" for r in cs.itertuples()),
+                 "verdict": "consistent (mine output)" if inside else "disagrees",
+                 "explanation": "USGS counts all rare earths mined (t REO), not neodymium, and takes China's figure from its "
+                                "quota (no undocumented output). For separation and magnets China's share is higher: "
+                                "89-90% of NdFeB (magnet_production.csv)."})
+    # 3. seed 003: ">2,000 t ... equivalent to 7% of global production in 2024" (analysis.consistency).
+    checks = consistency.check()
+    c = checks[checks["claim_id"] == "mf_lingyi_demand_share_world_production_2024"].iloc[0]
+    tonnes = float(market_figure("lingyi_annual_magnet_demand_increase")["value_low"])
+    rows.append({"claim": f"{tonnes:,.0f} t of magnet = {c['stated']:g}% of global production in 2024",
+                 "source_id": "seed003_magnet_news", "stated": f"{c['stated']:g}%",
+                 "recomputed": f"{c['recomputed']:.2f}% of China's 2024 magnet output alone ({c['inputs']})",
+                 "verdict": c["verdict"],
+                 "explanation": f"7% would put global production at {tonnes / c['stated'] * 100:,.0f} t, about a ninth of "
+                                f"China's {bal.loc[2024, 'production_t']:,.0f} t of magnet in 2024."})
+    # 4. seed 000: global neodymium production volumes against USGS.
+    nd = nd_volume_check(chain)
+    latest = nd.sort_values(["year", "edition"]).groupby("year").tail(1)
+    within = (latest["verdict"] == "between the Nd-metal and Nd2O3 equivalents").sum()
+    rows.append({"claim": f"global neodymium production volume, {latest['year'].min()}-{latest['year'].max()} "
+                          "(the seed 000 table's years USGS also covers), t", "source_id": "seed000_farmonaut",
+                 "stated": ", ".join(f"{r.year}: {r.seed000_stated_t:,.0f}" for r in latest.itertuples()),
+                 "recomputed": ", ".join(f"{r.year}: {r.usgs_nd_metal_t:,.0f}-{r.usgs_nd_oxide_t:,.0f} t Nd metal-Nd2O3 ({r.edition})"
+                                         for r in latest.itertuples()),
+                 "verdict": f"plausible order of magnitude ({within} of {len(latest)} years inside the span)",
+                 "explanation": f"The seed does not say if it counts metal or oxide, mine or refinery output. Against USGS "
+                                f"REO at a {chain.ndpr_share_of_reo:.0%} Pr-Nd share it implies a Pr-Nd share of "
+                                f"{latest['implied_ndpr_share_pct'].min():.1f}-{latest['implied_ndpr_share_pct'].max():.1f}% "
+                                f"(oxide basis): it rests on the assumed share as much as on the seed."})
+    return pd.DataFrame(rows)
+
+
+# --- recycling ------------------------------------------------------------------------------------
+
+def lifetime_pmf(mean_years: float, shape: float | None, max_age: int | None = None) -> np.ndarray:
+    """Probability that a magnet put in use in year s leaves use in year s + a, for a = 0..max_age.
+
+    Weibull lifetime (``scipy.stats.weibull_min``) with the given mean and shape:
+    ``pmf[a] = F(a) - F(a - 1)`` for a >= 1, nothing in the year of installation, and the tail
+    beyond ``max_age`` (default ``ceil(6 x mean)``) added to the last year so the pmf sums to 1
+    (every magnet leaves use once). ``shape=None`` gives a fixed lifetime: all of a cohort leaves
+    at ``round(mean_years)``.
+    """
+    if not mean_years > 0:
+        raise ValueError(f"mean_years = {mean_years}: must be > 0")
+    if shape is None:
+        life = int(round(mean_years))
+        if life < 1:
+            raise ValueError(f"mean_years = {mean_years}: a fixed lifetime must be at least 1 year")
+        pmf = np.zeros((max_age if max_age is not None else life) + 1)
+        if life >= len(pmf):
+            raise ValueError(f"max_age = {max_age}: shorter than the fixed lifetime {life}")
+        pmf[life] = 1.0
+        return pmf
+    if not shape > 0:
+        raise ValueError(f"shape = {shape}: a Weibull shape must be > 0")
+    max_age = int(math.ceil(6 * mean_years)) if max_age is None else max_age
+    scale = mean_years / math.gamma(1 + 1 / shape)
+    cdf = stats.weibull_min.cdf(np.arange(max_age + 1), shape, scale=scale)
+    pmf = np.diff(cdf, prepend=0.0)
+    pmf[-1] += 1.0 - cdf[-1]
+    return pmf
+
+
+def eol_outflow(inflow: np.ndarray, pmf: np.ndarray) -> np.ndarray:
+    """End-of-life outflow by year: ``out[t] = sum_a inflow[t - a] x pmf[a]`` (same length as ``inflow``)."""
+    inflow = np.asarray(inflow, dtype=float)
+    return np.convolve(inflow, pmf)[: len(inflow)]
+
+
+def inflow_history(demand_df: pd.DataFrame, backcast_growth_pct_per_year: dict[str, float], first_inflow_year: int) -> pd.DataFrame:
+    """Magnet put into use by year and sector, t: back-cast before 2024, the build-up from 2024.
+
+    Before 2024 no inflows are in data/: each sector's 2024 demand is taken back at its constant
+    rate ``g`` in ``backcast_growth_pct_per_year`` (``d_y = d_2024 / (1 + g)^(2024 - y)``) to
+    ``first_inflow_year``; nothing earlier.
+    """
+    table = demand.by_sector(demand_df)
+    first = BALANCE_YEARS[0]
+    past = np.arange(first_inflow_year, first)
+    rates = np.array([backcast_growth_pct_per_year[s] for s in table.columns])
+    factor = (1 + rates[None, :] / 100) ** (past - first).astype(float)[:, None]
+    back = pd.DataFrame(factor * table.loc[first].to_numpy()[None, :], index=past, columns=table.columns)
+    out = pd.concat([back, table])
+    out.index.name = "year"
+    return out
+
+
+def recycling_flows(demand_df: pd.DataFrame, p: dict) -> pd.DataFrame:
+    """Inflow, end-of-life outflow and recycled magnet by year and sector, t of magnet.
+
+    ``recycled_t = eol_t x collection_rate x recovery_rate``. ``p`` holds the validated
+    parameters (lifetimes, shape, back-cast growth, first inflow year, rates).
+    """
+    inflow = inflow_history(demand_df, p["backcast_growth_pct_per_year"], p["first_inflow_year"])
+    rows = []
+    for sector in inflow.columns:
+        pmf = lifetime_pmf(p["lifetime_mean_years"][sector], p["lifetime_shape"])
+        out = eol_outflow(inflow[sector].to_numpy(), pmf)
+        rows.append(pd.DataFrame({"year": inflow.index, "sector": sector, "inflow_t": inflow[sector].to_numpy(),
+                                  "eol_t": out, "recycled_t": out * p["collection_rate"] * p["recovery_rate"],
+                                  "basis": np.where(inflow.index < BALANCE_YEARS[0], "back-cast", "demand build-up")}))
+    return pd.concat(rows, ignore_index=True)
+
+
+def crma_target() -> tuple[int, float, str]:
+    """(year, share as a fraction, source_id) of the EU CRMA recycled-magnet-content target."""
+    row = market_figure(CRMA_METRIC)
+    return int(row["year"]), float(row["value_low"]) / 100, row["source_id"]
+
+
+def crma_comparison(flows: pd.DataFrame, demand_df: pd.DataFrame) -> pd.DataFrame:
+    """Recycled magnet that the CRMA's 25% would need in its target year against what the flow supplies, t.
+
+    Applied to China's build-up as a yardstick (no EU demand is in data/): 25% of the NEV + wind
+    demand (the sectors the target names) and of all seven end uses. If the horizon is before the
+    target year, the horizon year is used and named.
+    """
+    target_year, share, _ = crma_target()
+    year = min(target_year, int(demand_df["year"].max()))
+    table = demand.by_sector(demand_df).loc[year]
+    f = flows[flows["year"] == year]
+    rows = []
+    for label, sectors in ((" + ".join(demand.SECTOR_LABELS[s] for s in CRMA_SECTORS), list(CRMA_SECTORS)),
+                           ("all seven end uses", list(demand.SECTORS))):
+        need = float(table[sectors].sum()) * share
+        own = float(f[f["sector"].isin(sectors)]["recycled_t"].sum())
+        total = float(f["recycled_t"].sum())
+        rows.append({"year": year, "scope": label, "demand_t": float(table[sectors].sum()), "target_share_pct": share * 100,
+                     "needed_recycled_t": need, "recycled_from_same_sectors_t": own, "recycled_from_all_sectors_t": total,
+                     "coverage_all_sectors_pct": total / need * 100 if need else np.nan})
+    return pd.DataFrame(rows)
+
+
+def recycling_sensitivity(demand_df: pd.DataFrame, p: dict, year: int, collection_rates=(0.1, 0.25, 0.5, 0.75, 1.0),
+                          nev_backcast=(6.9, 20.0, 38.8, 50.0)) -> pd.DataFrame:
+    """Recycled magnet in ``year``, t, for a grid of collection rates and NEV back-cast growth rates
+    (% per year; every other parameter as in ``p``)."""
+    out = {}
+    for g in nev_backcast:
+        back = {**p["backcast_growth_pct_per_year"], "nev": g}
+        flows = recycling_flows(demand_df, {**p, "backcast_growth_pct_per_year": back, "collection_rate": 1.0})
+        eol = float(flows.loc[flows["year"] == year, "eol_t"].sum())
+        out[f"NEV back-cast {g:g}%/yr"] = [eol * c * p["recovery_rate"] for c in collection_rates]
+    table = pd.DataFrame(out, index=[f"collection {c:.0%}" for c in collection_rates])
+    table.index.name = f"recycled magnet {year}, t"
+    return table
+
+
+def backcast_growth_from_data() -> float:
+    """CAGR of China's rare-earth permanent-magnet production from the earliest year in data/ to 2024, % per year.
+
+    The default back-cast rate of every sector but NEVs (ccmagnetics 2015 -> seed 002 2024).
+    """
+    p = load("magnet_production")
+    p = p[(p["region"] == "china") & (p["magnet_product"] == "re_permanent_magnet") & (p["status"] == "actual")]
+    p = p.sort_values("year")
+    first, last = p.iloc[0], p[p["year"] == BALANCE_YEARS[0]].iloc[0]
+    return ((last["mass_t"] / first["mass_t"]) ** (1 / (last["year"] - first["year"])) - 1) * 100
+
+
+def nev_backcast_from_data() -> float:
+    """Seed 002's NEV output growth 2024 -> 2025, % per year: the default NEV back-cast rate.
+
+    NEV output grew far faster than the magnet total before 2024; carrying the total's CAGR back
+    would overstate the NEV magnets now reaching end of life.
+    """
+    seed = demand.seed_table().set_index(["sector", "year"])["activity"]
+    return (seed[("nev", BALANCE_YEARS[1])] / seed[("nev", BALANCE_YEARS[0])] - 1) * 100
+
+
+__all__ = [
+    "BALANCE_YEARS", "CRMA_SECTORS", "Chain", "DEMAND_SCENARIOS", "NOTEBOOK_STEM", "PARAMETERS", "annual_exports",
+    "backcast_growth_from_data", "china_magnet_production", "china_share", "crma_comparison", "crma_target", "eol_outflow",
+    "inflow_history", "latest_world_output", "market_figure", "lifetime_pmf", "load_demand", "magnet_balance", "nd_volume_check",
+    "nev_backcast_from_data",
+    "ndpr_balance", "ndpr_share_default", "ndpr_share_sensitivity", "quota_table", "recycling_flows",
+    "recycling_sensitivity", "requirement_path", "seed_claims", "usgs_editions", "validate_parameters",
+]

@@ -1,0 +1,486 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python (nd-market)
+#     language: python
+#     name: nd-market
+# ---
+
+# %% [markdown]
+# # Does supply cover the magnet demand we built up, and how much can recycling add?
+#
+# China's rare-earth quotas, USGS mine output (every edition side by side) and China's magnet
+# production, set against the demand build-up of notebook 02 plus magnet exports, in the same
+# units: tonnes of NdFeB magnet, and tonnes of Pr-Nd oxide against the mining quota. The seeds'
+# supply claims are checked one by one, and the end-of-life magnet flow is estimated from past
+# and projected inflows with product lifetimes, against the EU's 25% recycled-content target.
+#
+# Demand is not recomputed here: the parameter `demand_scenario` picks one of the demand
+# notebook's scenario files (`scenarios/02_demand_buildup/<name>.yaml`), and `analysis.demand`
+# projects it. Masses are t of NdFeB **magnet** unless a label says REO (rare-earth oxide),
+# Pr-Nd **oxide** or **metal**.
+
+# %% tags=["parameters"]
+demand_scenario = "base"  # demand build-up scenario (file scenarios/02_demand_buildup/<name>.yaml); one of: base, low, high, humanoid_boom
+ndpr_share_of_reo = 0.20  # Pr-Nd oxide as a share of rare-earth oxide mined; ASSUMPTION, not in data/: about 20% on a typical light-REE ore basis; range: 0.01..1
+pr_share_of_ndpr = 0.25  # Pr6O11 share of Pr-Nd oxide by mass; 0.25: the usual 75:25 Nd:Pr grade (analysis.units); range: 0..1
+ndpr_share_of_magnet = 0.30  # Nd+Pr weight share of NdFeB magnet; 0.30: about 30% (data/magnet_intensity.csv, ndfeb_ndpr); range: 0.01..1
+quota_growth_pct_per_year = 0.0  # mining-quota growth after 2025, % per year; 0: SMM expects the quota flat (seed 002); range: -99..100
+other_uses_growth_pct_per_year = 0.0  # growth after 2025 of magnet exports and of uses outside the build-up, % per year; ASSUMPTION: held flat; range: -99..100
+backcast_growth_pct_per_year = {"nev": 38.8, "wind": 6.9, "air_conditioner": 6.9, "elevator": 6.9, "mobile_phone": 6.9, "industrial_robot": 6.9}  # growth of magnet inflows before 2024, % per year, per sector; 6.9: China magnet output CAGR 2015-2024 (magnet_production.csv); NEV 38.8: seed 002 NEV output growth 2024-25
+first_inflow_year = 2000  # first year with magnets put into use (earlier inflows taken as 0); range: 1950..2023
+lifetime_mean_years = {"nev": 15, "wind": 25, "air_conditioner": 13, "elevator": 22, "mobile_phone": 4, "industrial_robot": 12, "humanoid_robot": 10}  # mean product lifetime, years, per sector; ASSUMPTION, not in data/: within the usual ranges (NEV ~15, wind 20-25, AC 12-15, elevators 20-25, phones 3-5, robots 10-15)
+lifetime_shape = 3.0  # Weibull shape of every lifetime (larger: retirements closer to the mean); ASSUMPTION; range: 0.5..20
+collection_rate = 0.5  # share of end-of-life magnets collected for recycling; ASSUMPTION; range: 0..1
+recovery_rate = 0.9  # share of the collected magnet mass recovered as new magnet; ASSUMPTION; range: 0..1
+
+# %%
+import matplotlib.ticker as mticker
+import numpy as np
+import pandas as pd
+from IPython.display import Markdown, display
+
+from analysis import demand, plotting, report, supply
+
+p = supply.validate_parameters(dict(
+    demand_scenario=demand_scenario, ndpr_share_of_reo=ndpr_share_of_reo, pr_share_of_ndpr=pr_share_of_ndpr,
+    ndpr_share_of_magnet=ndpr_share_of_magnet, quota_growth_pct_per_year=quota_growth_pct_per_year,
+    other_uses_growth_pct_per_year=other_uses_growth_pct_per_year,
+    backcast_growth_pct_per_year=backcast_growth_pct_per_year, first_inflow_year=first_inflow_year,
+    lifetime_mean_years=lifetime_mean_years, lifetime_shape=lifetime_shape, collection_rate=collection_rate,
+    recovery_rate=recovery_rate))
+scenario, result = supply.load_demand(p["demand_scenario"])
+chain = supply.Chain.from_parameters(p)
+H = scenario["horizon_year"]
+TAG = f"demand scenario '{demand_scenario}'"
+plotting.use_style()
+pd.set_option("display.max_colwidth", 120)
+LABELS = demand.SECTOR_LABELS
+COLOURS = dict(zip(demand.SECTORS, plotting.sns.color_palette("tab10", len(demand.SECTORS))))
+kt = mticker.FuncFormatter(lambda x, _: f"{x / 1000:,.0f}")
+
+
+def show(df, decimals=0):
+    """A table without its index, numbers with thousands separators."""
+    df = df.astype({c: str for c in df.columns if c == "year"})
+    return df.style.format(precision=decimals, thousands=",", na_rep="").hide(axis="index")
+
+
+display(Markdown(f"**{TAG}** (horizon {H}) · Pr-Nd share of REO **{chain.ndpr_share_of_reo:.0%} (assumption)** · "
+                 f"{chain.pr_share_of_ndpr:.0%} Pr6O11 in Pr-Nd oxide · {chain.ndpr_share_of_magnet:.0%} Nd+Pr in NdFeB · "
+                 f"collection {p['collection_rate']:.0%} x recovery {p['recovery_rate']:.0%}"))
+
+# %% [markdown]
+# ## Supply history: China's quotas
+#
+# China sets a mining quota and a smelting/separation quota each year, in t of rare-earth oxide
+# (REO), split into rock-type (light) and ion-adsorption clay (medium/heavy) where the notice says.
+# 2025 volumes were not published: the 2025 bars are SMM's expectation in seed 002 (mining flat,
+# smelting/separation 350,000 t because imported ores enter the quota for the first time), and the
+# 2025 mining total is the sum of its rock and ion-adsorption parts. Where only a batch was split
+# (2019, 2024), the year shows its total and the table names the batch split.
+
+# %%
+quotas = supply.quota_table()
+fig, ax = plotting.plt.subplots()
+x = quotas["year"].to_numpy()
+split = quotas["mining_rock_t_reo"].notna().to_numpy()
+hatch = ["//" if s == "expected" else None for s in quotas["status"]]
+for i, r in enumerate(quotas.itertuples()):
+    if split[i]:
+        ax.bar(r.year, r.mining_rock_t_reo, color="#4c72b0", hatch=hatch[i], edgecolor="white", width=0.6)
+        ax.bar(r.year, r.mining_ion_adsorption_t_reo, bottom=r.mining_rock_t_reo, color="#dd8452", hatch=hatch[i],
+               edgecolor="white", width=0.6)
+    else:
+        ax.bar(r.year, r.mining_total_t_reo, color="#9a9a9a", width=0.6, edgecolor="white")
+    ax.text(r.year, r.mining_total_t_reo, f"{r.mining_total_t_reo / 1000:,.0f}", ha="center", va="bottom", fontsize=8)
+sm = quotas.dropna(subset=["smelting_separation_t_reo"])
+ax.plot(sm["year"], sm["smelting_separation_t_reo"], color="#222222", marker="o", lw=1.5, label="smelting/separation quota")
+for colour, label in (("#4c72b0", "mining: rock-type (light)"), ("#dd8452", "mining: ion-adsorption"),
+                      ("#9a9a9a", "mining: total (split not published for the year)")):
+    ax.bar([x[0]], [0], color=colour, label=label)
+ax.bar([x[0]], [0], color="white", edgecolor="#555555", hatch="//", label="2025: SMM expectation (seed 002)")
+ax.yaxis.set_major_formatter(kt)
+ax.set_ylabel("quota, kt REO")
+ax.set_title("China's rare-earth quotas 2019-2025, kt of rare-earth oxide (REO)")
+ax.legend(loc="upper left", fontsize=8)
+plotting.source_note(fig, list(dict.fromkeys(", ".join(quotas["source_ids"]).split(", "))),
+                     "2025: SMM expectation, not a published quota; the 2025 mining total is rock + ion-adsorption.")
+plotting.plt.show()
+show(quotas.drop(columns=["source_ids"]))
+
+# %% [markdown]
+# ## Supply history: USGS mine production, edition by edition
+#
+# USGS revises earlier years in each Mineral Commodity Summaries edition, so the editions sit side
+# by side rather than one being picked: MCS 2025 raised world output in 2023 from 350,000 to
+# 376,000 t REO, and MCS 2026 lowered 2024 from 390,000 to 380,000 t. USGS's figure for China is
+# its mining quota (it excludes undocumented output). China's share is computed within each edition
+# only, never from a China figure of one edition and a world total of another.
+
+# %%
+editions = supply.usgs_editions()
+main = editions[editions["country"].isin(["China", "World", "Burma", "United States", "Australia"])]
+show(main)
+
+# %%
+share = supply.china_share()
+claim60 = supply.market_figure("china_share_global_nd_output")
+fig, ax = plotting.plt.subplots()
+palette = dict(zip(sorted(share["edition"].unique()), ["#8da0cb", "#4c72b0", "#1b3a6b"]))
+width = 0.3
+for year, g in share.groupby("year"):
+    for j, r in enumerate(g.itertuples()):
+        xpos = year + (j - (len(g) - 1) / 2) * width
+        ax.bar(xpos, r.china_share_pct, width=width * 0.95, color=palette[r.edition])
+        ax.text(xpos, r.china_share_pct + 1, f"{r.china_share_pct:.1f}%\n{r.edition}", ha="center", fontsize=7.5)
+ax.axhspan(claim60["value_low"], claim60["value_high"], color="#2ca02c", alpha=0.12,
+           label=f"seed 000: 'over {claim60['value_low']:g}-{claim60['value_high']:g}%'")
+ax.set_ylim(0, 100)
+ax.set_xticks(sorted(share["year"].unique()))
+ax.set_ylabel("China's share of world mine output, %")
+ax.set_title("China's share of world rare-earth mine production, % of t REO, by USGS edition")
+ax.legend(loc="upper left", fontsize=8)
+plotting.source_note(fig, list(share["source_id"].unique()) + ["seed000_farmonaut"],
+                     "China and world always from the same edition. USGS's China figure is the mining quota.")
+plotting.plt.show()
+
+# %% [markdown]
+# ## The conversion chain: REO -> Pr-Nd oxide -> Nd+Pr metal -> NdFeB magnet
+#
+# Quotas and mine output are in t REO, demand in t of magnet. Three factors link them:
+#
+# 1. **Pr-Nd share of REO** (`ndpr_share_of_reo`): how much of the oxide mined is neodymium and
+#    praseodymium oxide. **ASSUMPTION**: nothing in `data/` gives it; it depends on the ore
+#    (light-REE bastnaesite/monazite ores carry roughly a fifth, many ion-adsorption clays less), so
+#    the default 20% is a typical light-REE basis and every result below shows how it moves with it.
+# 2. **Oxide -> metal** (`pr_share_of_ndpr`): stoichiometry of Nd2O3 and Pr6O11 (`analysis.units`),
+#    about 85% metal by mass for a 75:25 Nd:Pr oxide.
+# 3. **Metal -> magnet** (`ndpr_share_of_magnet`): NdFeB is about 30% Nd+Pr by weight
+#    (`data/magnet_intensity.csv`), so one tonne of Nd+Pr metal makes about 3.3 t of magnet.
+#
+# It is a content balance: process losses (swarf, machining scrap that is largely re-melted) and
+# dysprosium/terbium are left out. Forwards, for the 2025 mining quota, and backwards, for
+# China's 2025 magnet production:
+
+# %%
+quota_2025 = float(quotas.set_index("year").loc[2025, "mining_total_t_reo"])
+forward = chain.table(quota_2025)
+forward.style.format({"factor": "{:.3f}", "mass_t": "{:,.0f}"}, na_rep="").hide(axis="index")
+
+# %%
+production = supply.china_magnet_production().set_index("year")
+prod_2025 = float(production.loc[2025, "production_t"])
+backward = pd.DataFrame({
+    "step": ["NdFeB magnet produced in China, 2025 (seed 002 forecast)", "Nd+Pr metal it contains",
+             "Pr-Nd oxide that holds that metal", "REO that holds that oxide (at the assumed Pr-Nd share)"],
+    "mass_t": [prod_2025, prod_2025 * chain.ndpr_share_of_magnet, chain.magnet_to_ndpr_oxide(prod_2025),
+               chain.magnet_to_reo(prod_2025)],
+    "unit": ["t NdFeB magnet", "t Nd+Pr metal", "t Pr-Nd oxide", "t REO"]})
+display(Markdown(f"The {quota_2025:,.0f} t REO mining quota holds the Nd+Pr for **{chain.reo_to_magnet(quota_2025):,.0f} t** "
+                 f"of magnet; China's {prod_2025:,.0f} t of magnet in 2025 needs the Pr-Nd of "
+                 f"**{chain.magnet_to_reo(prod_2025):,.0f} t REO** at a {chain.ndpr_share_of_reo:.0%} Pr-Nd share."))
+show(backward)
+
+# %% [markdown]
+# ## The balance: China's magnet production against the build-up and exports
+#
+# China's rare-earth permanent-magnet production (seed 002: 246,500 t in 2024, 265,000 t expected
+# in 2025) goes to three places: the seven end uses of the demand build-up (units **made** in
+# China, so magnets inside exported cars and air conditioners are counted here), magnets exported
+# as magnets, and a **residual**: uses the build-up does not list (conventional cars' motors and
+# steering, other electronics, industrial motors, e-bikes, ...) plus any change in stocks.
+#
+# Exports: 2025 is the customs total for HS 85051110 (57,392 t). For 2024 no customs annual total
+# is in `data/`: the only annual figure is Adamas' 58,152 t, which also counts permanent-magnet
+# **alloys** (a broader scope). `analysis.exports` derives the customs Jan-Nov 2024 total from
+# Jan-Nov 2025 and its stated -2% y/y; it is shown beside it as a lower bound for the customs
+# scope. December 2024 itself cannot be derived.
+
+# %%
+balance = supply.magnet_balance(result)
+exports_table = supply.annual_exports()
+table = demand.by_sector(result)
+fig, ax = plotting.plt.subplots()
+for i, r in enumerate(balance.itertuples()):
+    left = 0.0
+    for s in demand.SECTORS:
+        v = float(table.loc[r.year, s])
+        if v > 0:
+            ax.barh(i, v, left=left, color=COLOURS[s], label=LABELS[s] if i == 0 else None, height=0.55)
+            left += v
+    ax.barh(i, r.exports_t, left=left, color="#555555", label="magnet exports" if i == 0 else None, height=0.55)
+    left += r.exports_t
+    ax.barh(i, r.residual_t, left=left, color="#cccccc", hatch="//", edgecolor="white",
+            label="residual: other uses + stock change" if i == 0 else None, height=0.55)
+    ax.text(r.production_t, i, f"  {r.production_t / 1000:,.1f} kt produced", va="center", fontsize=8)
+    for xpos, text in ((r.end_uses_t / 2, f"end uses {r.end_uses_pct:.0f}%"), (r.end_uses_t + r.exports_t / 2, f"exports {r.exports_pct:.0f}%"),
+                       (r.end_uses_t + r.exports_t + r.residual_t / 2, f"residual {r.residual_pct:.0f}%")):
+        ax.text(xpos, i - 0.34, text, ha="center", va="bottom", fontsize=8)
+ax.set_yticks(range(len(balance)), [f"{r.year} ({r.production_status})" for r in balance.itertuples()])
+ax.set_xlim(0, balance["production_t"].max() * 1.2)
+ax.set_ylim(len(balance) - 0.3, -0.7)
+ax.xaxis.set_major_formatter(kt)
+ax.set_xlabel("NdFeB magnet, kt")
+ax.set_title("Where China's magnet production goes, kt of magnet, 2024-2025")
+ax.legend(loc="upper left", bbox_to_anchor=(1, 1), fontsize=8)
+plotting.source_note(fig, ["seed002_smm_forum"] + list(exports_table["source_ids"]),
+                     "End uses: seed 002 sector figures (the demand build-up). 2024 exports: Adamas, magnets and alloys "
+                     "(broader than customs). Residual computed as production minus end uses minus exports.")
+plotting.plt.show()
+show(balance.drop(columns=["exports_scope"]), 1)
+show(exports_table)
+
+# %%
+b24, b25 = balance.set_index("year").loc[2024], balance.set_index("year").loc[2025]
+ex24 = exports_table.set_index("year").loc[2024]
+display(Markdown(
+    f"**Reading it.** The seven end uses take {b24.end_uses_pct:.0f}% of China's magnet output in 2024 and "
+    f"{b25.end_uses_pct:.0f}% in 2025; exports as magnets about {b25.exports_pct:.0f}%. The residual, "
+    f"**{b24.residual_t:,.0f} t in 2024 and {b25.residual_t:,.0f} t in 2025**, is a quarter to a third of output: "
+    f"far too large to be stock change alone, it is mostly the uses seed 002 does not break out (conventional "
+    f"vehicles' motors and steering, consumer electronics beyond phones, industrial motors, e-bikes, audio). "
+    f"It shrinks in 2025 because seed 002 expects its listed end uses to grow "
+    f"{(b25.end_uses_t / b24.end_uses_t - 1) * 100:.0f}% while total output grows "
+    f"{(b25.production_t / b24.production_t - 1) * 100:.1f}%. With the customs Jan-Nov 2024 total "
+    f"({ex24.customs_partial_t:,.0f} t) instead of Adamas' annual figure, the 2024 residual would be "
+    f"{ex24.exports_t - ex24.customs_partial_t:,.0f} t larger: one missing month plus the alloys."))
+
+# %% [markdown]
+# ## The same balance in Pr-Nd oxide, against the quota
+#
+# Each part of the balance converted to the Pr-Nd oxide it contains, set against the Pr-Nd oxide
+# the mining quota holds at the assumed share. The break-even share is the Pr-Nd share of REO at
+# which the mining quota alone would cover China's magnet production.
+
+# %%
+ndpr = supply.ndpr_balance(balance, chain)
+sens = supply.ndpr_share_sensitivity(balance, chain)
+NDPR_LABELS = {
+    "production_ndpr_oxide_t": "Pr-Nd oxide in China's magnet production, t", "end_uses_ndpr_oxide_t": "  of which the seven end uses, t",
+    "exports_ndpr_oxide_t": "  of which magnet exports, t", "residual_ndpr_oxide_t": "  of which the residual, t",
+    "mining_quota_t_reo": "mining quota, t REO", "mining_quota_ndpr_oxide_t": "Pr-Nd oxide in the mining quota, t",
+    "smelting_quota_t_reo": "smelting/separation quota, t REO", "smelting_quota_ndpr_oxide_t": "Pr-Nd oxide in the smelting quota, t",
+    "gap_ndpr_oxide_t": "gap: production minus mining quota, t oxide", "coverage_pct": "mining quota / production, %",
+    "breakeven_ndpr_share_pct": "Pr-Nd share of REO that would close the gap, %"}
+ndpr.set_index("year").T.rename(index=NDPR_LABELS).style.format("{:,.0f}")
+
+# %%
+n25 = ndpr.set_index("year").loc[2025]
+display(Markdown(
+    f"At a {chain.ndpr_share_of_reo:.0%} Pr-Nd share, the 2025 mining quota holds **{n25.mining_quota_ndpr_oxide_t:,.0f} t** "
+    f"of Pr-Nd oxide against **{n25.production_ndpr_oxide_t:,.0f} t** in China's 2025 magnet output "
+    f"({n25.coverage_pct:.0f}% covered). The quota alone would suffice only at a Pr-Nd share of "
+    f"{n25.breakeven_ndpr_share_pct:.0f}%, above what mined ores typically carry. The rest comes from outside the "
+    f"quota: imported concentrates (USGS estimates Burma's output from China's imports), recycled process scrap, "
+    f"stocks, and any undocumented mining; the 2025 smelting quota of {n25.smelting_quota_t_reo:,.0f} t REO brings "
+    f"imported ores into the quota for the first time. SMM's magnet figure may also count semi-finished blanks, "
+    f"heavier than finished magnets."))
+show(sens.assign(ndpr_share_of_reo=sens["ndpr_share_of_reo"] * 100)
+     .pivot(index="ndpr_share_of_reo", columns="year", values="coverage_pct")
+     .rename(columns=lambda y: f"mining-quota coverage {y}, %").rename_axis("Pr-Nd share of REO, %").reset_index(), 0)
+
+# %% [markdown]
+# ### To the horizon
+#
+# From 2026 the requirement is the build-up's end uses plus exports and the residual, held at
+# their 2025 level unless `other_uses_growth_pct_per_year` says otherwise; the quota grows at
+# `quota_growth_pct_per_year` (SMM expects it flat). The band shows the quota's Pr-Nd oxide for
+# Pr-Nd shares from 15% to 30%; the dotted line is the requirement net of recycled magnet
+# (next section).
+
+# %%
+flows = supply.recycling_flows(result, p)
+path = supply.requirement_path(result, balance, chain, p["quota_growth_pct_per_year"],
+                               p["other_uses_growth_pct_per_year"], flows)
+fig, ax = plotting.plt.subplots()
+ax.fill_between(path["year"], path["mining_quota_t_reo"] * 0.15, path["mining_quota_t_reo"] * 0.30, color="#2ca02c",
+                alpha=0.15, label="mining quota's Pr-Nd oxide at a 15-30% share")
+ax.plot(path["year"], path["quota_ndpr_oxide_t"], color="#2ca02c", lw=2,
+        label=f"mining quota's Pr-Nd oxide at {chain.ndpr_share_of_reo:.0%} (assumption)")
+ax.plot(path["year"], path["requirement_ndpr_oxide_t"], color="#d62728", lw=2, marker="o", ms=4,
+        label="needed: China's magnet output (2024-25), then build-up + exports + other")
+ax.plot(path["year"], path["requirement_ndpr_oxide_t"] - path["recycled_ndpr_oxide_t"], color="#d62728", ls=":",
+        lw=1.8, label="needed, net of recycled end-of-life magnet")
+ax.plot(path["year"], chain.magnet_to_ndpr_oxide(path["end_uses_t"]), color="#1f77b4", lw=1.5, ls="--",
+        label="of which the build-up's seven end uses")
+ax.axvline(supply.BALANCE_YEARS[-1], color="#444444", ls="--", lw=0.8)
+ax.text(supply.BALANCE_YEARS[-1], 0.02, " projection →", transform=ax.get_xaxis_transform(), va="bottom", fontsize=8)
+ax.set_ylim(0, max(path["requirement_ndpr_oxide_t"].max(), path["mining_quota_t_reo"].max() * 0.30) * 1.45)
+ax.yaxis.set_major_formatter(kt)
+ax.xaxis.set_major_locator(mticker.MaxNLocator(integer=True))
+ax.set_ylabel("Pr-Nd oxide, kt")
+ax.set_title(f"Pr-Nd oxide needed vs. held in China's mining quota, kt of oxide, {TAG}")
+ax.legend(loc="upper left", fontsize=7.5)
+plotting.source_note(fig, ["seed002_smm_forum", "reuters_20240820_2024_quota", "mashimagnets_undated_ndfeb_application"]
+                     + list(exports_table["source_ids"]),
+                     "Conversion: analysis.supply.Chain. After 2025: exports and other uses grow at "
+                     f"{p['other_uses_growth_pct_per_year']:g}%/yr, the quota at {p['quota_growth_pct_per_year']:g}%/yr (parameters).")
+plotting.plt.show()
+show(path[["year", "end_uses_t", "exports_and_other_t", "requirement_t", "requirement_ndpr_oxide_t", "quota_ndpr_oxide_t",
+           "recycled_ndpr_oxide_t", "gap_ndpr_oxide_t"]].rename(columns={
+    "end_uses_t": "end uses, t magnet", "exports_and_other_t": "exports + other, t magnet", "requirement_t": "needed, t magnet",
+    "requirement_ndpr_oxide_t": "needed, t oxide", "quota_ndpr_oxide_t": "mining quota, t oxide",
+    "recycled_ndpr_oxide_t": "recycled, t oxide", "gap_ndpr_oxide_t": "gap after recycling, t oxide"}))
+
+# %% [markdown]
+# ## The seeds' supply claims, checked
+#
+# Each claim recomputed from `data/`, with what it rests on. The seed 003 check reuses
+# `analysis.consistency` (claim `mf_lingyi_demand_share_world_production_2024`).
+
+# %%
+claims = supply.seed_claims(chain, result, balance)
+show(claims)
+
+# %% [markdown]
+# Seed 000's "global production volume (metric tons)" of neodymium is compared with what USGS's
+# world mine output (all rare earths, t REO) holds in neodymium: REO x Pr-Nd share x the Nd2O3
+# share of Pr-Nd oxide gives t of Nd2O3, and x 0.857 (Nd in Nd2O3) t of Nd metal. The seed does not
+# say which it counts; the implied Pr-Nd share is the one at which its figure equals the Nd2O3
+# equivalent. Every USGS edition that gives the year is shown.
+
+# %%
+show(supply.nd_volume_check(chain), 1)
+
+# %% [markdown]
+# ## Recycling potential: the end-of-life magnet flow
+#
+# Magnets leave use when their products do. Each year's inflow (the build-up's demand by sector,
+# from 2024) leaves over the following years with a Weibull lifetime per sector
+# (`scipy.stats.weibull_min`; mean from `lifetime_mean_years`, shape `lifetime_shape`).
+# **ASSUMPTIONS**, all parameters: the lifetimes (not in `data/`); the inflows before 2024, which
+# are not in `data/` either and are back-cast from each sector's 2024 demand at a constant growth
+# rate (6.9% a year, the 2015-2024 growth of China's magnet output, and 38.8% for NEVs, seed 002's
+# own NEV growth 2024-25, because NEV output grew far faster than the total); and the collection
+# and recovery rates. Recycled magnet = end-of-life flow x collection rate x recovery rate.
+#
+# The flow is China's: the build-up counts products made in China, so magnets in exported
+# products reach end of life abroad; the flow is an upper bound for what Chinese recyclers could
+# collect at home.
+
+# %%
+lifetimes = pd.DataFrame([{"sector": LABELS[s], "mean_years": p["lifetime_mean_years"][s], "weibull_shape": p["lifetime_shape"],
+                           "back-cast growth, %/yr": p["backcast_growth_pct_per_year"][s] if s != demand.HUMANOID else np.nan,
+                           "share retired within 10 years, %": supply.lifetime_pmf(p["lifetime_mean_years"][s], p["lifetime_shape"])[:11].sum() * 100}
+                          for s in demand.SECTORS])
+show(lifetimes, 1)
+
+# %%
+eol = flows.pivot(index="year", columns="sector", values="eol_t")[list(demand.SECTORS)]
+yearly = flows.groupby("year")[["inflow_t", "eol_t", "recycled_t"]].sum()
+start = max(p["first_inflow_year"], 2010)
+eol, yearly = eol.loc[start:], yearly.loc[start:]
+fig, ax = plotting.plt.subplots()
+ax.stackplot(eol.index, *[eol[s] for s in demand.SECTORS], labels=[f"end of life: {LABELS[s]}" for s in demand.SECTORS],
+             colors=[COLOURS[s] for s in demand.SECTORS], alpha=0.85)
+ax.plot(yearly.index, yearly["recycled_t"], color="black", lw=2, label="recycled magnet (collected x recovered)")
+ax.axvspan(start - 0.5, supply.BALANCE_YEARS[0] - 0.5, color="#bbbbbb", alpha=0.25, lw=0)
+ax.text(start, 0.97, " inflows back-cast (assumption)", transform=ax.get_xaxis_transform(), va="top", fontsize=8)
+ax.yaxis.set_major_formatter(kt)
+ax.xaxis.set_major_locator(mticker.MaxNLocator(integer=True))
+ax.set_ylabel("NdFeB magnet, kt per year")
+ax.set_title(f"End-of-life magnet flow and recycled magnet, kt of magnet, {TAG}")
+ax.legend(loc="upper left", bbox_to_anchor=(1, 1), fontsize=7.5)
+plotting.source_note(fig, ["seed002_smm_forum", "ccmagnetics_undated_ndfeb_demand_structure"],
+                     f"Inflows from 2024: the demand build-up. Lifetimes, back-cast growth, collection ({p['collection_rate']:.0%}) "
+                     f"and recovery ({p['recovery_rate']:.0%}) rates: parameters (assumptions).")
+plotting.plt.show()
+display(Markdown(
+    f"End-of-life magnets are **{yearly.loc[supply.BALANCE_YEARS[0], 'eol_t']:,.0f} t in {supply.BALANCE_YEARS[0]}** and "
+    f"**{yearly.loc[H, 'eol_t']:,.0f} t in {H}**, against {yearly.loc[H, 'inflow_t']:,.0f} t of magnet put into use in {H} "
+    f"({yearly.loc[H, 'eol_t'] / yearly.loc[H, 'inflow_t'] * 100:.0f}%): magnets in use grow much faster than they retire. "
+    f"Recycled at {p['collection_rate']:.0%} x {p['recovery_rate']:.0%}, the flow gives {yearly.loc[H, 'recycled_t']:,.0f} t of "
+    f"magnet in {H}. Short-lived products (phones, air conditioners, robots) dominate it; NEV and wind magnets arrive later."))
+
+# %% [markdown]
+# ## Against the EU CRMA's 25% recycled-content target
+#
+# On 7 October 2024 the European Parliament approved CRMA amendments requiring at least 25%
+# recycled magnet content in EU wind turbines and EV motors by 2030 (seed 003; `data/events.csv`).
+# No EU demand is in `data/`, so the target is applied to China's build-up as a yardstick: how
+# much recycled magnet would 25% of the target year's NEV + wind demand need, and how much can
+# the end-of-life flow supply?
+
+# %%
+crma = supply.crma_comparison(flows, result)
+c0 = crma.iloc[0]
+fig, ax = plotting.plt.subplots(figsize=(10, 3.6))
+bars = [(f"needed: {c0.target_share_pct:.0f}% of {c0.scope} demand {c0.year}", c0.needed_recycled_t, "#d62728"),
+        (f"recycled from {c0.scope} end-of-life magnets", c0.recycled_from_same_sectors_t, "#1f77b4"),
+        ("recycled from all seven end uses", c0.recycled_from_all_sectors_t, "#4c72b0")]
+for i, (label, v, colour) in enumerate(bars):
+    ax.barh(i, v, color=colour, height=0.6)
+    ax.text(v, i, f"  {v:,.0f} t", va="center", fontsize=9)
+ax.set_yticks(range(len(bars)), [b[0] for b in bars], fontsize=9)
+ax.invert_yaxis()
+ax.set_xlim(0, max(b[1] for b in bars) * 1.25)
+ax.xaxis.set_major_formatter(kt)
+ax.set_xlabel("NdFeB magnet, kt")
+ax.set_title(f"CRMA yardstick {c0.year}: recycled NdFeB needed vs. available, kt ({demand_scenario})")
+plotting.source_note(fig, ["seed003_magnet_news", "seed002_smm_forum"],
+                     "Target applied to China's NEV + wind demand as a yardstick (the CRMA covers EU products).")
+plotting.plt.show()
+show(crma, 1)
+
+# %%
+display(Markdown(
+    f"In {c0.year}, 25% of the build-up's NEV + wind demand is **{c0.needed_recycled_t:,.0f} t** of recycled magnet. "
+    f"NEV and wind end-of-life magnets, collected at {p['collection_rate']:.0%} and recovered at {p['recovery_rate']:.0%}, "
+    f"give **{c0.recycled_from_same_sectors_t:,.0f} t**: NEVs sold in the early 2020s and today's wind turbines are "
+    f"mostly still in use in {c0.year}. Magnets from all seven end uses (short-lived phones and air conditioners "
+    f"above all) would give {c0.recycled_from_all_sectors_t:,.0f} t, {c0.coverage_all_sectors_pct:.0f}% of the need. "
+    f"The result moves most with the collection rate and with how fast NEV inflows grew before 2024:"))
+show(supply.recycling_sensitivity(result, p, int(c0.year)).reset_index())
+
+# %%
+quota_path = path.set_index("year")
+share_2025 = share[share["year"] == 2025].iloc[0]
+rec_h = float(yearly.loc[H, "recycled_t"])
+results = {
+    "key_figures": {
+        "demand scenario": demand_scenario,
+        "residual 2024 (other uses + stock change)": f"{b24.residual_t:,.0f} t magnet ({b24.residual_pct:.0f}% of output)",
+        "Pr-Nd oxide in China's 2025 magnet output": f"{n25.production_ndpr_oxide_t:,.0f} t oxide",
+        f"mining quota 2025 at {chain.ndpr_share_of_reo:.0%} Pr-Nd": f"{n25.mining_quota_ndpr_oxide_t:,.0f} t oxide ({n25.coverage_pct:.0f}% covered)",
+        f"China share of world mine output 2025 ({share_2025.edition})": f"{share_2025.china_share_pct:.0f}%",
+        f"recycled magnet {H}": f"{rec_h:,.0f} t ({rec_h / float(table.loc[H].sum()) * 100:.0f}% of build-up demand)",
+        f"CRMA yardstick {c0.year}: 25% of NEV + wind": f"{c0.needed_recycled_t:,.0f} t needed vs {c0.recycled_from_same_sectors_t:,.0f} t from NEV + wind",
+    },
+    "demand_scenario": demand_scenario,
+    "horizon_year": H,
+    "parameters": p,
+    "chain_factors": {"ndpr_share_of_reo": chain.ndpr_share_of_reo, "metal_fraction_of_ndpr_oxide": chain.metal_fraction,
+                      "ndpr_share_of_magnet": chain.ndpr_share_of_magnet,
+                      "magnet_t_per_t_reo": chain.reo_to_magnet(1.0)},
+    "quotas": quotas.round(3).to_dict(orient="records"),
+    "china_share": share.round(4).to_dict(orient="records"),
+    "magnet_balance": balance.round(3).to_dict(orient="records"),
+    "ndpr_balance": ndpr.round(3).to_dict(orient="records"),
+    "ndpr_share_sensitivity": sens.round(3).to_dict(orient="records"),
+    "requirement_path": path.round(3).to_dict(orient="records"),
+    "seed_claims": claims.to_dict(orient="records"),
+    "recycling_by_year": yearly.reset_index().round(3).to_dict(orient="records"),
+    "crma": crma.round(3).to_dict(orient="records"),
+}
+written = report.write_results(supply.NOTEBOOK_STEM, results)
+display(Markdown(f"The results are also written, machine-readable, to `reports/{written.name}`."))
+
+# %% [markdown]
+# ## Caveats
+#
+# - **The Pr-Nd share of REO is an assumption** (20% by default); the quota coverage moves one for
+#   one with it (table above). Ores differ widely, and the quota does not say how much of each ore type is mined.
+# - **China's magnet production** is one source (SMM, seed 002; "approximately" 246,500 t in 2024, a
+#   May 2025 forecast for 2025) and may count semi-finished blanks. It is the only total the balance rests on.
+# - **2024 exports** are Adamas' magnets-and-alloys figure, broader than customs; the customs annual
+#   total for 2024 is not in `data/`.
+# - **The residual** mixes uses the build-up does not cover with stock changes; the data cannot separate them.
+# - **The chain is a content balance**: no process losses, no Dy/Tb, no recycled process scrap.
+# - **Recycling**: lifetimes, back-cast inflows, collection and recovery rates are assumptions
+#   (parameters), not data. The flow counts products made in China, including those exported.
