@@ -1,0 +1,129 @@
+"""Time the report build against its reference points, in one run.
+
+    .venv/bin/python benchmarks/bench_build.py [--jobs 2]
+
+Measures, wall clock, each as a separate process so start-up costs count:
+
+1. cold build: ``python -m analysis report --force`` into a scratch folder;
+2. rebuild with nothing changed: the same command again;
+3. sequential CLI: each run through ``papermill`` then ``jupyter nbconvert --to html --no-input``;
+4. floor: one trivial notebook per run, holding only that notebook's imports, through the same
+   build pipeline (kernel start-up + imports + rendering, no analysis).
+
+Prints a Markdown table (paste it into the README) and the ratios the project targets:
+cold build <= 1.3 x floor, >= 2 x faster than the sequential CLI, no-change rebuild < 1 s.
+"""
+from __future__ import annotations
+
+import argparse
+import ast
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PY = sys.executable
+BIN = Path(PY).parent
+
+
+def timed(cmd: list[str], **kw) -> float:
+    start = time.perf_counter()
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT, **kw)
+    return time.perf_counter() - start
+
+
+def build_cmd(target: Path, jobs: int, notebooks_dir: Path | None = None, scenarios_dir: Path | None = None, force=True) -> list[str]:
+    patch = ""
+    if notebooks_dir is not None:
+        patch = (f"paths.NOTEBOOKS = Path({str(notebooks_dir)!r}); "
+                 f"paths.SCENARIOS = Path({str(scenarios_dir)!r}); ")
+    code = ("import sys; from pathlib import Path; from analysis import paths, report; " + patch +
+            f"sys.exit(report.build(target=Path({str(target)!r}), force={force}, jobs={jobs}))")
+    return [PY, "-c", code]
+
+
+def imports_of(notebook: Path) -> list[str]:
+    """The import statements of a notebook's code cells."""
+    import nbformat
+
+    lines = []
+    for cell in nbformat.read(notebook, as_version=4).cells:
+        if cell.cell_type != "code" or "parameters" in cell.metadata.get("tags", []):
+            continue
+        try:
+            tree = ast.parse(cell.source)
+        except SyntaxError:
+            continue
+        lines += [ast.unparse(node) for node in tree.body if isinstance(node, (ast.Import, ast.ImportFrom))]
+    return list(dict.fromkeys(lines))
+
+
+def make_floor(runs, workdir: Path) -> tuple[Path, Path]:
+    """Trivial stand-ins: same names, same parameters cell, same imports, nothing else."""
+    import nbformat
+
+    nbs, scen = workdir / "notebooks", workdir / "scenarios"
+    nbs.mkdir(parents=True)
+    scen.mkdir()
+    for nb_path in sorted({r.notebook for r in runs}):
+        original = nbformat.read(nb_path, as_version=4)
+        params = [c for c in original.cells if "parameters" in c.metadata.get("tags", [])]
+        trivial = nbformat.v4.new_notebook(metadata=original.metadata)
+        trivial.cells = [nbformat.v4.new_markdown_cell(f"# {nb_path.stem} (floor)"), *params,
+                         nbformat.v4.new_code_cell("\n".join(imports_of(nb_path)))]
+        nbformat.write(trivial, nbs / nb_path.name)
+        src = ROOT / "scenarios" / nb_path.stem
+        if src.exists():
+            shutil.copytree(src, scen / nb_path.stem)
+    return nbs, scen
+
+
+def sequential_cli(runs, workdir: Path) -> float:
+    start = time.perf_counter()
+    for run in runs:
+        out = workdir / f"{run.name}.ipynb"
+        cmd = [str(BIN / "papermill"), str(run.notebook), str(out), "-k", "nd-market", "--cwd", str(ROOT / "notebooks"),
+               "--no-progress-bar"]
+        if run.scenario_file:
+            cmd += ["-f", str(run.scenario_file)]
+        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT)
+        subprocess.run([str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input", str(out)], check=True,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT)
+    return time.perf_counter() - start
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("-j", "--jobs", type=int, default=2, help="parallel notebooks in the build (default 2)")
+    args = parser.parse_args()
+    sys.path.insert(0, str(ROOT))
+    from analysis import report
+
+    runs = report.discover_runs()
+    with tempfile.TemporaryDirectory(prefix="nd-bench-") as tmp:
+        tmp = Path(tmp)
+        rows = []
+        print(f"{len(runs)} runs, {args.jobs} jobs", file=sys.stderr)
+        cold = timed(build_cmd(tmp / "cold", args.jobs))
+        rows.append(("cold build (`python -m analysis report --force`)", cold))
+        warm = timed(build_cmd(tmp / "cold", args.jobs, force=False))
+        rows.append(("rebuild, nothing changed", warm))
+        (tmp / "cli").mkdir()
+        cli = sequential_cli(runs, tmp / "cli")
+        rows.append(("sequential `papermill` + `jupyter nbconvert` CLI", cli))
+        nbs, scen = make_floor(runs, tmp / "floor")
+        floor = timed(build_cmd(tmp / "floor-out", args.jobs, nbs, scen))
+        rows.append(("floor: trivial notebooks, same imports, same pipeline", floor))
+    print("| measurement | seconds |\n|---|---:|")
+    for label, seconds in rows:
+        print(f"| {label} | {seconds:.2f} |")
+    print(f"\ncold / floor = {cold / floor:.2f} (target <= 1.3); CLI / cold = {cli / cold:.2f} (target >= 2); "
+          f"no-change rebuild {warm:.2f} s (target < 1)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
