@@ -129,6 +129,17 @@ def period_end(start: pd.Timestamp, period: str) -> pd.Timestamp:
     return start + _PERIOD_OFFSET[period] - pd.Timedelta(days=1)
 
 
+def with_period_ends(fx: pd.DataFrame) -> pd.DataFrame:
+    """FX rates with the last day (``end``) and granularity rank (``rank``) of each rate's period.
+
+    Compute once and pass the result to :func:`pick_fx_rate` when converting many prices.
+    """
+    rates = fx.copy()
+    rates["end"] = [period_end(d, p) for d, p in zip(rates["date"], rates["period"])]
+    rates["rank"] = rates["period"].map(_PERIOD_RANK)
+    return rates
+
+
 def check_basis(currency: str, unit: str, vat: str) -> None:
     """Raise ValueError naming the argument unless the price basis is one this module converts to."""
     if currency not in ("CNY", "USD"):
@@ -150,9 +161,7 @@ def pick_fx_rate(date, fx: pd.DataFrame, *, max_gap_days: int = 31, price_period
     date = pd.Timestamp(date)
     if max_gap_days < 0:
         raise ValueError(f"max_gap_days must be >= 0, got {max_gap_days}")
-    rates = fx.copy()
-    rates["end"] = [period_end(d, p) for d, p in zip(rates["date"], rates["period"])]
-    rates["rank"] = rates["period"].map(_PERIOD_RANK)
+    rates = fx if "end" in fx else with_period_ends(fx)
     min_rank = _PERIOD_RANK.get(price_period, 0)
     containing = rates[(rates["date"] <= date) & (rates["end"] >= date) & (rates["rank"] >= min_rank)
                        & (rates["period"] != "day")]
@@ -190,6 +199,7 @@ def convert_prices(prices: pd.DataFrame, fx: pd.DataFrame, *, currency: str = "C
     """
     check_basis(currency, unit, vat)
     out = prices.copy()
+    fx = with_period_ends(fx)
     audit = {k: [] for k in ("fx_rate_cny_per_usd", "fx_date", "fx_period", "fx_rate_type", "fx_gap_days",
                              "fx_choice", "fx_source_id", "vat_treatment")}
     factors = []
@@ -246,5 +256,5 @@ def load_fx() -> pd.DataFrame:
 __all__ = [
     "VAT_RATE_CN", "FxGapError", "adjust_vat", "check_basis", "convert_prices", "default_magnet_re_share", "load_fx",
     "magnet_re_content_t", "metal_fraction_of_oxide", "metal_oxide_parity_ratio", "metal_to_oxide_t",
-    "oxide_to_metal_t", "pick_fx_rate", "prnd_metal_fraction_of_oxide",
+    "oxide_to_metal_t", "pick_fx_rate", "prnd_metal_fraction_of_oxide", "with_period_ends",
 ]
