@@ -572,24 +572,11 @@ def mc_percentiles(scenario: dict, draws: int | None = None, seed: int | None = 
 
 # --- comparisons and conversions ------------------------------------------------------------------
 
-def ndfeb_from_re_t(re_t, re_share: float | None = None):
-    """Tonnes of NdFeB magnet that contain ``re_t`` t of rare-earth element (inverse of
-    :func:`analysis.units.magnet_re_content_t`, same default 31-32 wt % share)."""
-    share = units.default_magnet_re_share() if re_share is None else re_share
-    return re_t / units.magnet_re_content_t(1.0, share)
-
-
-def ndpr_share() -> float:
-    """Nd+Pr weight share of NdFeB (data/magnet_intensity.csv, composition row ndfeb_ndpr)."""
-    row = _literature_row("ndfeb_ndpr")
-    return float(row["value_low"] + row["value_high"]) / 2 / 100
-
-
 def element_content(demand: pd.DataFrame) -> pd.DataFrame:
     """NdFeB demand by year converted to Nd+Pr and total rare-earth content, t of element."""
     total = totals(demand)
     return pd.DataFrame({"year": total.index, "ndfeb_magnet_t": total.to_numpy(),
-                         "ndpr_element_t": units.magnet_re_content_t(total.to_numpy(), ndpr_share()),
+                         "ndpr_element_t": units.magnet_re_content_t(total.to_numpy(), units.default_magnet_ndpr_share()),
                          "rare_earth_element_t": units.magnet_re_content_t(total.to_numpy())})
 
 
@@ -597,7 +584,7 @@ def comparison_table() -> pd.DataFrame:
     """China's magnet production and outside demand outlooks, all in t of NdFeB magnet.
 
     IEA and McKinsey count magnet rare-earth *element* mass (Nd, Pr, Dy, Tb): converted to magnet
-    mass with :func:`ndfeb_from_re_t`. Adamas gives growth rates (no level) and shortages, so no
+    mass with :func:`analysis.units.magnet_from_re_t`. Adamas gives growth rates (no level) and shortages, so no
     tonnage is comparable; they are left out here and named in the notebook.
     """
     rows = []
@@ -617,7 +604,7 @@ def comparison_table() -> pd.DataFrame:
         publisher = {"iea": "IEA", "mckinsey": "McKinsey"}.get(r.publisher_key, r.publisher_key)
         rows.append({"series": f"{publisher}{scen} world magnet REE demand, as magnet", "year": int(r.year), "scope": "world, all uses",
                      "stated_value": kt, "stated_unit": f"{r.unit} element",
-                     "ndfeb_magnet_t": ndfeb_from_re_t(kt * (1000 if r.unit == "kt" else 1)), "source_id": r.source_id})
+                     "ndfeb_magnet_t": units.magnet_from_re_t(kt * (1000 if r.unit == "kt" else 1)), "source_id": r.source_id})
     return pd.DataFrame(rows).sort_values(["series", "year"]).reset_index(drop=True)
 
 
@@ -671,7 +658,7 @@ def nev_penetration_check(scenario: dict) -> dict:
 __all__ = [
     "ANCHOR_YEARS", "NOTEBOOK_STEM", "PARAMETERS", "SECTORS", "SECTOR_LABELS", "SEED_SECTORS", "anchor_technology_share",
     "by_sector", "comparison_table", "draw_parameters", "element_content", "growth_comparison", "humanoid_claims",
-    "humanoid_units", "intensity_display", "intensity_table", "load_scenario", "mc_percentiles", "ndfeb_from_re_t", "ndpr_share",
+    "humanoid_units", "intensity_display", "intensity_table", "load_scenario", "mc_percentiles",
     "nev_penetration_check", "project", "results_name", "scenario_files", "seed_consistency", "seed_table", "simulate",
     "totals", "tornado", "uncertain_keys", "validate_scenario", "waterfall_table",
 ]

@@ -506,20 +506,6 @@ def level_checks(source_kind: str = "seed", dataset_rows: pd.DataFrame | None = 
 
 # --- price context --------------------------------------------------------------------------------
 
-def to_records(frame: pd.DataFrame, digits: int = 1) -> list[dict]:
-    """JSON-ready rows: periods and dates as text, floats rounded, NaN as None."""
-    out = frame.copy()
-    for col in out.columns:
-        if isinstance(out[col].dtype, pd.PeriodDtype):
-            out[col] = out[col].astype(str)
-        elif pd.api.types.is_datetime64_any_dtype(out[col]):
-            out[col] = out[col].dt.strftime("%Y-%m-%d")
-        elif pd.api.types.is_float_dtype(out[col]):
-            out[col] = out[col].round(digits)
-    out = out.astype(object).where(out.notna(), None)
-    return out.to_dict(orient="records")
-
-
 def common_span(spans: pd.DataFrame) -> pd.DataFrame:
     """The rows of :func:`same_span_shares` for the span most destinations share (earliest on ties),
     sorted by the destination's fall, largest first."""

@@ -59,6 +59,23 @@ def write_results(name: str, results: dict) -> Path:
     return out
 
 
+def records(frame, digits: int = 4) -> list[dict]:
+    """JSON-ready rows of a DataFrame for a results file: periods and dates as text, floats
+    rounded to ``digits``, missing values as None."""
+    import pandas as pd
+
+    out = frame.copy()
+    for col in out.columns:
+        if isinstance(out[col].dtype, pd.PeriodDtype):
+            out[col] = out[col].astype(str)
+        elif pd.api.types.is_datetime64_any_dtype(out[col]):
+            out[col] = out[col].dt.strftime("%Y-%m-%d")
+        elif pd.api.types.is_float_dtype(out[col]):
+            out[col] = out[col].round(digits)
+    out = out.astype(object).where(out.notna(), None)
+    return out.to_dict(orient="records")
+
+
 @dataclass
 class Run:
     """One notebook execution: a notebook and a named set of parameters."""
@@ -412,4 +429,4 @@ def build(notebooks: list[str] | None = None, force: bool = False, jobs: int = 2
             shutil.rmtree(build_dir, ignore_errors=True)
 
 
-__all__ = ["Run", "build", "check_parameters", "discover_runs", "output_dir", "render_html", "write_results"]
+__all__ = ["Run", "build", "check_parameters", "discover_runs", "output_dir", "records", "render_html", "write_results"]

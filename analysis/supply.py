@@ -197,11 +197,6 @@ class Chain:
         return pd.DataFrame(rows, columns=["step", "factor", "mass_t", "unit", "factor_source"])
 
 
-def ndpr_share_default() -> float:
-    """Nd+Pr weight share of NdFeB from data/ (the default of ``ndpr_share_of_magnet``)."""
-    return demand.ndpr_share()
-
-
 # --- supply history -------------------------------------------------------------------------------
 
 def quota_table() -> pd.DataFrame:
@@ -663,6 +658,6 @@ __all__ = [
     "backcast_growth_from_data", "china_magnet_production", "china_share", "crma_comparison", "crma_target", "eol_outflow",
     "inflow_history", "latest_world_output", "market_figure", "lifetime_pmf", "load_demand", "magnet_balance", "nd_volume_check",
     "nev_backcast_from_data",
-    "ndpr_balance", "ndpr_share_default", "ndpr_share_sensitivity", "quota_table", "recycling_flows",
+    "ndpr_balance", "ndpr_share_sensitivity", "quota_table", "recycling_flows",
     "recycling_sensitivity", "requirement_path", "seed_claims", "usgs_editions", "validate_parameters",
 ]

@@ -86,16 +86,34 @@ def magnet_re_content_t(magnet_t, re_share: float | None = None):
     return magnet_t * share
 
 
-def default_magnet_re_share() -> float:
-    """Mid of the sourced total rare-earth content of NdFeB (wt %, as a fraction)."""
+def magnet_composition_share(application: str) -> float:
+    """Mid of a sourced NdFeB composition row of data/magnet_intensity.csv (wt %, as a fraction).
+
+    ``ndfeb_total_ree``: all rare earths (31-32 wt %); ``ndfeb_ndpr``: Nd+Pr (~30 wt %).
+    """
     from analysis.data import load
 
     intensity = load("magnet_intensity")
-    rows = intensity[(intensity["measures"] == "composition") & (intensity["application"] == "ndfeb_total_ree")]
+    rows = intensity[(intensity["measures"] == "composition") & (intensity["application"] == application)]
     if rows.empty:
-        raise LookupError("magnet_intensity.csv has no 'ndfeb_total_ree' composition row to take the default from")
+        raise LookupError(f"magnet_intensity.csv has no {application!r} composition row to take the default from")
     row = rows.iloc[0]
-    return (row["value_low"] + row["value_high"]) / 2 / 100
+    return float(row["value_low"] + row["value_high"]) / 2 / 100
+
+
+def default_magnet_re_share() -> float:
+    """Total rare-earth content of NdFeB, as a fraction (sourced, see :func:`magnet_composition_share`)."""
+    return magnet_composition_share("ndfeb_total_ree")
+
+
+def default_magnet_ndpr_share() -> float:
+    """Nd+Pr content of NdFeB, as a fraction (sourced, see :func:`magnet_composition_share`)."""
+    return magnet_composition_share("ndfeb_ndpr")
+
+
+def magnet_from_re_t(re_t, re_share: float | None = None):
+    """Tonnes of NdFeB magnet that contain ``re_t`` tonnes of rare earths (inverse of :func:`magnet_re_content_t`)."""
+    return re_t / magnet_re_content_t(1.0, re_share)
 
 
 # --- VAT ----------------------------------------------------------------------------------------
@@ -254,7 +272,7 @@ def load_fx() -> pd.DataFrame:
 
 
 __all__ = [
-    "VAT_RATE_CN", "FxGapError", "adjust_vat", "check_basis", "convert_prices", "default_magnet_re_share", "load_fx",
-    "magnet_re_content_t", "metal_fraction_of_oxide", "metal_oxide_parity_ratio", "metal_to_oxide_t",
+    "VAT_RATE_CN", "FxGapError", "adjust_vat", "check_basis", "convert_prices", "default_magnet_ndpr_share", "default_magnet_re_share", "load_fx",
+    "magnet_composition_share", "magnet_from_re_t", "magnet_re_content_t", "metal_fraction_of_oxide", "metal_oxide_parity_ratio", "metal_to_oxide_t",
     "oxide_to_metal_t", "pick_fx_rate", "prnd_metal_fraction_of_oxide", "with_period_ends",
 ]

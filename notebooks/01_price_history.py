@@ -281,9 +281,8 @@ results = {
     "prnd_oxide_domestic": {**{k: (round(v, 4) if isinstance(v, float) else v) for k, v in summary.items()},
                             "grid_months": counts, "volatility": {k: (round(v, 4) if isinstance(v, float) else v)
                                                                   for k, v in vol.items()}},
-    "seed_claims": claims[["claim", "source", "stated", "recomputed", "verdict", "stated_value", "recomputed_value", "claim_id"]]
-    .assign(stated_value=lambda d: d["stated_value"].round(4), recomputed_value=lambda d: d["recomputed_value"].round(4))
-    .astype(object).where(lambda d: d.notna(), None).to_dict(orient="records"),
+    "seed_claims": report.records(
+        claims[["claim", "source", "stated", "recomputed", "verdict", "stated_value", "recomputed_value", "claim_id"]]),
     "forecast": {"model": fc.model, "choice": fc.choice, "fitted_from": str(first), "fitted_to": str(last),
                  "quantiles": table.drop(columns=["price_unit"]).round(4).to_dict(orient="records"),
                  "price_unit": price_unit, "candidates": fc.candidates.round(4).to_dict(orient="records"),

@@ -299,13 +299,13 @@ results = {
                    "sensitivity_windows": sensitivity_windows, "series_start": series_start},
     "impact": {k: (round(v, 1) if isinstance(v, float) else v) for k, v in result.items()},
     "net_since_control": {k: (round(v, 1) if isinstance(v, float) else v) for k, v in net.items()},
-    "monthly": impact.to_records(shown[cols]),
-    "model": {"notes": cf.notes, "coefficients": impact.to_records(cf.coefficients, 4)},
-    "sensitivity": impact.to_records(table_sens),
-    "destination_shares": {"months": impact.to_records(months_used.drop(columns="source_ids"), 2),
-                           "summary": impact.to_records(share_summary, 2), "same_span": impact.to_records(spans, 2)},
-    "seed_statements": impact.to_records(claims.drop(columns="passage"), 3),
-    "seed_levels": impact.to_records(levels.drop(columns="passage"), 1),
+    "monthly": report.records(shown[cols], 1),
+    "model": {"notes": cf.notes, "coefficients": report.records(cf.coefficients, 4)},
+    "sensitivity": report.records(table_sens, 1),
+    "destination_shares": {"months": report.records(months_used.drop(columns="source_ids"), 2),
+                           "summary": report.records(share_summary, 2), "same_span": report.records(spans, 2)},
+    "seed_statements": report.records(claims.drop(columns="passage"), 3),
+    "seed_levels": report.records(levels.drop(columns="passage"), 1),
 }
 report.write_results("03_export_controls", results)
 display(Markdown("The key figures are also written, machine-readable, to `reports/03_export_controls.results.json`."))

@@ -106,3 +106,13 @@ def test_a_base_scenario_stands_for_the_defaults(project):
     (paths.SCENARIOS / "10_alpha" / "base.yaml").write_text("x: 1\n")
     (paths.SCENARIOS / "10_alpha" / "big.yaml").write_text("x: 7\n")
     assert [r.name for r in report.discover_runs()] == ["10_alpha__base", "10_alpha__big", "11_beta"]
+
+
+def test_records_are_json_ready():
+    import pandas as pd
+
+    frame = pd.DataFrame({"month": pd.period_range("2025-01", periods=2, freq="M"),
+                          "date": pd.to_datetime(["2025-01-15", "2025-02-15"]), "t": [1.23456, float("nan")]})
+    assert report.records(frame, 2) == [{"month": "2025-01", "date": "2025-01-15", "t": 1.23},
+                                        {"month": "2025-02", "date": "2025-02-15", "t": None}]
+    json.dumps(report.records(frame))

@@ -93,7 +93,7 @@ def test_bad_parameters_give_clear_errors(key, value, message):
 
 def test_notebook_defaults_come_from_data():
     d = _defaults()
-    assert d["ndpr_share_of_magnet"] == pytest.approx(supply.ndpr_share_default())        # 30 wt % (magnet_intensity.csv)
+    assert d["ndpr_share_of_magnet"] == pytest.approx(units.default_magnet_ndpr_share())        # 30 wt % (magnet_intensity.csv)
     assert d["pr_share_of_ndpr"] == inspect.signature(units.prnd_metal_fraction_of_oxide).parameters["pr_share"].default
     # China RE magnet output 135,000 t (2015) -> 246,500 t (2024): (246.5 / 135) ** (1/9) - 1 = 6.92%
     assert supply.backcast_growth_from_data() == pytest.approx(((246500 / 135000) ** (1 / 9) - 1) * 100)

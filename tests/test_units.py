@@ -105,3 +105,12 @@ def test_default_magnet_re_share_comes_from_the_literature_row():
     assert units.default_magnet_re_share() == pytest.approx(0.315)
     # 1,000 t of magnet -> 315 t of rare earths with the sourced default
     assert units.magnet_re_content_t(1000.0) == pytest.approx(315.0)
+
+
+def test_ndpr_share_and_the_inverse_of_re_content():
+    # data/magnet_intensity.csv, ndfeb_ndpr: "about 30% neodymium praseodymium" -> 0.30
+    assert units.default_magnet_ndpr_share() == pytest.approx(0.30)
+    # 315 t of rare earths at 31.5% -> 315 / 0.315 = 1,000 t of magnet
+    assert units.magnet_from_re_t(315.0) == pytest.approx(1000.0)
+    with pytest.raises(LookupError, match="'no_such_row'"):
+        units.magnet_composition_share("no_such_row")
