@@ -154,15 +154,18 @@ def _strip_noise(nb) -> None:
             cell["outputs"] = [o for o in cell.get("outputs", []) if not (o.get("output_type") == "stream" and o.get("name") == "stderr")]
 
 
-def render_html(executed: Path, out_html: Path) -> None:
-    """Render an executed notebook to HTML without code cells or prompts."""
+def render_html(executed, out_html: Path) -> None:
+    """Render an executed notebook (a path, or the notebook itself) to HTML without code cells or prompts."""
+    import copy
+
     import nbformat
     from nbconvert import HTMLExporter
 
-    nb = nbformat.read(executed, as_version=4)
+    nb = nbformat.read(executed, as_version=4) if isinstance(executed, (str, Path)) else copy.deepcopy(executed)
     _strip_noise(nb)
     exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
-    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": nb.metadata.get("title", executed.stem)}})
+    title = nb.metadata.get("title", Path(out_html).stem)
+    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
     out_html.write_text(body, encoding="utf-8")
 
 
@@ -192,10 +195,13 @@ def execute_run(run: Run, build_dir: str, kernel: str, progress=None) -> dict:
     with tempfile.TemporaryDirectory(prefix="nd-kernel-") as sockets:
         config = Config({"KernelManager": {"transport": "ipc", "ip": str(Path(sockets) / "kernel")}})
         try:
-            pm.execute_notebook(str(run.notebook), str(out_nb), parameters=run.parameters, kernel_name=kernel,
-                                cwd=str(paths.NOTEBOOKS), progress_bar=False, log_output=False, config=config,
-                                on_cell_executed=on_cell)
-            render_html(out_nb, Path(build_dir) / f"{run.name}.html")
+            # The notebook is written once at the end (and on error), not after every cell: the
+            # build shows its own per-cell progress, and rewriting a notebook full of images 20-50
+            # times cost up to half a second a run.
+            executed = pm.execute_notebook(str(run.notebook), str(out_nb), parameters=run.parameters, kernel_name=kernel,
+                                           cwd=str(paths.NOTEBOOKS), progress_bar=False, log_output=False, config=config,
+                                           on_cell_executed=on_cell, request_save_on_cell_execute=False)
+            render_html(executed, Path(build_dir) / f"{run.name}.html")
         except Exception as exc:  # noqa: BLE001 - every failure is reported in the status table
             message = str(exc).strip().splitlines()
             status, error = "failed", f"{type(exc).__name__}: {message[-1] if message else ''}"
@@ -348,6 +354,23 @@ def _execute_all(todo: list[Run], build_dir: Path, kernel: str, jobs: int) -> di
     return statuses
 
 
+def _longest_first(todo: list[Run], *manifests: Path) -> list[Run]:
+    """``todo`` with the runs that took longest last time first, so no long run starts last.
+
+    Durations come from the first of ``manifests`` that has the run; runs never timed go first,
+    in name order (with no history at all the order is unchanged).
+    """
+    took: dict[str, float] = {}
+    for path in reversed(manifests):
+        if path.exists():
+            try:
+                took.update({r["run"]: float(r["duration_s"]) for r in json.loads(path.read_text(encoding="utf-8"))["runs"]
+                             if "duration_s" in r})
+            except (ValueError, KeyError, TypeError):
+                continue  # a damaged manifest only costs the scheduling hint
+    return sorted(todo, key=lambda r: -took.get(r.name, float("inf")))
+
+
 def build(notebooks: list[str] | None = None, force: bool = False, jobs: int = 2, target: Path | None = None) -> int:
     """Build the reports into ``target`` (default reports/); return the exit code (0 = published)."""
     target = Path(target) if target is not None else paths.REPORTS
@@ -369,7 +392,7 @@ def build(notebooks: list[str] | None = None, force: bool = False, jobs: int = 2
     hashes.update({run.name: previous[run.name].get("input_hash") for run in kept})
     cached = [r for r in selected if not force and previous.get(r.name, {}).get("input_hash") == hashes[r.name]
               and (target / f"{r.name}.html").exists()] + kept
-    todo = [r for r in selected if r not in cached]
+    todo = _longest_first([r for r in selected if r not in cached], manifest_path, paths.REPORTS / MANIFEST)
     if not todo:
         print(f"reports are up to date ({len(cached)} cached); use --force to rebuild")
         return 0

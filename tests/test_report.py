@@ -116,3 +116,16 @@ def test_records_are_json_ready():
     assert report.records(frame, 2) == [{"month": "2025-01", "date": "2025-01-15", "t": 1.23},
                                         {"month": "2025-02", "date": "2025-02-15", "t": None}]
     json.dumps(report.records(frame))
+
+
+def test_longest_runs_are_scheduled_first(tmp_path):
+    runs = [report.Run(tmp_path / f"{name}.ipynb") for name in ("a", "b", "c", "d")]
+    manifest = tmp_path / "manifest.json"
+    manifest.write_text(json.dumps({"runs": [{"run": "a", "duration_s": 2.0}, {"run": "b", "duration_s": 9.5},
+                                             {"run": "c", "duration_s": 4.0}]}))
+    # d was never timed, so it may be long: it goes first; then 9.5 s, 4 s, 2 s.
+    assert [r.name for r in report._longest_first(runs, manifest)] == ["d", "b", "c", "a"]
+    # No history (or a damaged manifest): the order is left as it was.
+    assert [r.name for r in report._longest_first(runs, tmp_path / "missing.json")] == ["a", "b", "c", "d"]
+    manifest.write_text("{not json")
+    assert [r.name for r in report._longest_first(runs, manifest)] == ["a", "b", "c", "d"]
