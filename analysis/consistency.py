@@ -19,6 +19,7 @@ import math
 
 import pandas as pd
 
+from analysis import cache
 from analysis import exports as exports_mod
 from analysis.data import load
 from analysis.rounding import Interval
@@ -250,6 +251,7 @@ def check_totals(frames: dict[str, pd.DataFrame] | None = None) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
+@cache.on_data
 def check(frames: dict[str, pd.DataFrame] | None = None) -> pd.DataFrame:
     """Every stated relation, conflicting statement and total, with its verdict."""
     parts = [check_stated(frames), check_conflicts(frames), check_totals(frames)]

@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from analysis import consistency, paths, units
+from analysis import cache, consistency, paths, units
 from analysis.data import load
 
 NOTEBOOK_STEM = "02_demand_buildup"
@@ -250,6 +250,7 @@ def scenario_files() -> list[Path]:
 
 # --- seed 002: activity, demand and the intensities they imply --------------------------------
 
+@cache.on_data
 def seed_table() -> pd.DataFrame:
     """Seed 002's body figures by sector and year: activity (model units), NdFeB demand and the
     intensity they imply, ``demand_t x 1000 / activity`` (kg of magnet per unit, or per MW)."""
@@ -277,6 +278,7 @@ def seed_table() -> pd.DataFrame:
     return out.sort_values(["year", "sector"], key=lambda c: c.map(order) if c.name == "sector" else c).reset_index(drop=True)
 
 
+@cache.on_data
 def anchor_technology_share() -> dict[str, float]:
     """Share of each sector's 2024-2025 activity that uses NdFeB magnets.
 

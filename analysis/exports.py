@@ -16,12 +16,12 @@ written to data/.
 """
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass, field
 
 import pandas as pd
 
-from analysis.data import dataset_path, load
+from analysis import cache
+from analysis.data import load
 from analysis.rounding import Interval, growth_factor
 
 MASS_UNIT_TO_T = {"t": 1.0, "million_kg": 1000.0}
@@ -145,16 +145,15 @@ def derive(exports: pd.DataFrame | None = None, stated: pd.DataFrame | None = No
     """Reported figures plus everything that can be derived from them (see module docstring).
 
     With the default inputs (data/exports.csv and data/stated_changes.csv) the result is computed
-    once per version of those files; treat the returned figures as read-only.
+    once per version of data/ (:mod:`analysis.cache`).
     """
     if exports is None and stated is None:
-        stamps = tuple(dataset_path(n).stat().st_mtime_ns for n in ("exports", "stated_changes"))
-        return dict(_derive_default(stamps, max_rounds))
+        return _derive_default(max_rounds)
     return _derive(exports, stated, max_rounds)
 
 
-@functools.lru_cache(maxsize=4)
-def _derive_default(stamps: tuple, max_rounds: int) -> dict[Key, Figure]:
+@cache.on_data
+def _derive_default(max_rounds: int) -> dict[Key, Figure]:
     return _derive(None, None, max_rounds)
 
 

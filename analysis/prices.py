@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from analysis import units
+from analysis import cache, units
 from analysis.data import load
 from analysis.rounding import Interval
 
@@ -120,6 +120,7 @@ def series_label(product: str, basis: str) -> str:
     return f"{PRODUCT_LABELS.get(product, product)}, {BASIS_LABELS.get(basis, basis)}"
 
 
+@cache.on_data
 def price_points(prices: pd.DataFrame | None = None, fx: pd.DataFrame | None = None, *, currency: str = "CNY",
                  unit: str = "t", vat: str = "incl", max_fx_gap_days: int = 31, products=PRODUCTS,
                  start=None, end=None) -> pd.DataFrame:

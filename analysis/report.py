@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import datetime as dt
+import functools
 import hashlib
 import html
 import json
@@ -30,7 +31,7 @@ from pathlib import Path
 
 import yaml
 
-from analysis import paths
+from analysis import cache, paths
 
 KERNEL_NAME = "nd-market"
 OUTPUT_DIR_ENV = "ND_MARKET_OUTPUT_DIR"
@@ -154,26 +155,35 @@ def _strip_noise(nb) -> None:
             cell["outputs"] = [o for o in cell.get("outputs", []) if not (o.get("output_type") == "stream" and o.get("name") == "stderr")]
 
 
+@functools.cache
+def _html_exporter():
+    """One exporter per process: building one compiles its templates (~0.2 s)."""
+    from nbconvert import HTMLExporter
+
+    return HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
+
+
 def render_html(executed, out_html: Path) -> None:
     """Render an executed notebook (a path, or the notebook itself) to HTML without code cells or prompts."""
     import copy
 
     import nbformat
-    from nbconvert import HTMLExporter
 
     nb = nbformat.read(executed, as_version=4) if isinstance(executed, (str, Path)) else copy.deepcopy(executed)
     _strip_noise(nb)
-    exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
+    exporter = _html_exporter()
     title = nb.metadata.get("title", Path(out_html).stem)
     body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
     out_html.write_text(body, encoding="utf-8")
 
 
-def execute_run(run: Run, build_dir: str, kernel: str, progress=None) -> dict:
+def execute_run(run: Run, build_dir: str, kernel: str, progress=None, shared_cache: str | None = None) -> dict:
     """Execute one run into ``build_dir`` (in its own process) and render it. Returns its status.
 
     The kernel talks to this process over IPC sockets in a private temporary folder, never TCP.
     ``progress``, a queue, receives ``(run name, code cells done, code cells in all)`` per cell.
+    ``shared_cache``: a folder where the build's kernels share results computed from the data
+    (:mod:`analysis.cache`), so the scenarios of one notebook do not each recompute them.
     """
     import nbformat
     import papermill as pm
@@ -181,6 +191,8 @@ def execute_run(run: Run, build_dir: str, kernel: str, progress=None) -> dict:
 
     os.environ[OUTPUT_DIR_ENV] = build_dir
     os.environ[RUN_NAME_ENV] = run.name
+    if shared_cache:
+        os.environ[cache.SHARED_DIR_ENV] = shared_cache
     out_nb = Path(build_dir) / f"{run.name}.ipynb"
     n_code = sum(1 for c in nbformat.read(run.notebook, as_version=4).cells if c.cell_type == "code") + (1 if run.parameters else 0)
     done = [0]
@@ -333,10 +345,10 @@ def _execute_all(todo: list[Run], build_dir: Path, kernel: str, jobs: int) -> di
 
     statuses = {}
     progress = _Progress(todo)
-    with mp.Manager() as manager:
+    with mp.Manager() as manager, tempfile.TemporaryDirectory(prefix="nd-shared-cache-") as shared:
         events = manager.Queue()
         with cf.ProcessPoolExecutor(max_workers=max(1, jobs)) as pool:
-            futures = {pool.submit(execute_run, run, str(build_dir), kernel, events): run for run in todo}
+            futures = {pool.submit(execute_run, run, str(build_dir), kernel, events, shared): run for run in todo}
             pending = set(futures)
             while pending:
                 done, pending = cf.wait(pending, timeout=0.2, return_when=cf.FIRST_COMPLETED)

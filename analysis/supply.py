@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from analysis import consistency, demand, paths, units
+from analysis import cache, consistency, demand, paths, units
 from analysis.data import load
 
 NOTEBOOK_STEM = "04_supply_balance"
@@ -199,6 +199,7 @@ class Chain:
 
 # --- supply history -------------------------------------------------------------------------------
 
+@cache.on_data
 def quota_table() -> pd.DataFrame:
     """China's quotas by year, t REO: mining (total, rock, ion-adsorption) and smelting/separation.
 
@@ -228,6 +229,7 @@ def quota_table() -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+@cache.on_data
 def usgs_editions(measure: str = "mine_production") -> pd.DataFrame:
     """USGS mine production, t REO, one column per edition (revisions side by side), by country and year."""
     m = load("mine_production")
@@ -279,6 +281,7 @@ def china_magnet_production() -> pd.DataFrame:
     return p[["year", "status", "mass_t", "magnet_product", "source_id"]].rename(columns={"mass_t": "production_t"}).reset_index(drop=True)
 
 
+@cache.on_data
 def annual_exports() -> pd.DataFrame:
     """China's magnet exports by year, t, with their scope, for the balance years.
 

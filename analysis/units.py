@@ -169,6 +169,40 @@ def check_basis(currency: str, unit: str, vat: str) -> None:
         raise ValueError(f"vat must be 'incl' or 'excl', got {vat!r}")
 
 
+class _FxTable:
+    """The FX rates as plain arrays, prepared once for many look-ups (pandas masks cost ~100x more per call)."""
+
+    def __init__(self, fx: pd.DataFrame):
+        self.rates = fx if "end" in fx else with_period_ends(fx)
+        self.starts, self.ends = self.rates["date"].to_numpy(), self.rates["end"].to_numpy()
+        self.rank, self.period = self.rates["rank"].to_numpy(), self.rates["period"].to_numpy()
+
+    def pick(self, date: pd.Timestamp, max_gap_days: int, price_period: str) -> tuple[int, int, str]:
+        """(row position, gap in days, how it was chosen); see :func:`pick_fx_rate`."""
+        when = date.to_datetime64()
+        containing = ((self.starts <= when) & (self.ends >= when) & (self.rank >= _PERIOD_RANK.get(price_period, 0))
+                      & (self.period != "day"))
+        if price_period == "year":
+            containing &= self.period == "year"
+        if containing.any():
+            idx = np.flatnonzero(containing)
+            best = idx[np.lexsort((self.starts[idx], self.rank[idx]))[0]]  # finest period, then earliest start
+            return int(best), 0, f"{self.period[best]} average containing the date"
+        idx = np.flatnonzero(self.ends <= when)
+        if not len(idx):
+            raise FxGapError(f"no USD/CNY rate on or before {date.date()} in fx_rates.csv")
+        gaps = (when - self.ends[idx]) // np.timedelta64(1, "D")
+        order = np.lexsort((self.rank[idx], gaps))[0]  # smallest gap, then finest period
+        best, gap = int(idx[order]), int(gaps[order])
+        row = self.rates.iloc[best]
+        if gap > max_gap_days:
+            raise FxGapError(
+                f"nearest USD/CNY rate before {date.date()} is the {row['period']} {row['rate_type']} of "
+                f"{row['date'].date()} ({gap} days earlier), past max_gap_days={max_gap_days}; "
+                "add a rate to data/fx_rates.csv or raise max_gap_days")
+        return best, gap, f"nearest earlier {row['period']} {row['rate_type']}"
+
+
 def pick_fx_rate(date, fx: pd.DataFrame, *, max_gap_days: int = 31, price_period: str = "day") -> pd.Series:
     """The USD/CNY rate to use for a price observed on ``date``.
 
@@ -177,38 +211,13 @@ def pick_fx_rate(date, fx: pd.DataFrame, *, max_gap_days: int = 31, price_period
     parity or spot point, or an earlier average), if its period ended at most ``max_gap_days``
     before the date. Returns the chosen row with ``gap_days`` and ``choice`` added.
     """
-    date = pd.Timestamp(date)
     if max_gap_days < 0:
         raise ValueError(f"max_gap_days must be >= 0, got {max_gap_days}")
-    rates = fx if "end" in fx else with_period_ends(fx)
-    # Plain arrays: this runs once per price row, and pandas masks cost ~100x more per call.
-    starts, ends = rates["date"].to_numpy(), rates["end"].to_numpy()
-    rank, period = rates["rank"].to_numpy(), rates["period"].to_numpy()
-    when = date.to_datetime64()
-    containing = (starts <= when) & (ends >= when) & (rank >= _PERIOD_RANK.get(price_period, 0)) & (period != "day")
-    if price_period == "year":
-        containing &= period == "year"
-    if containing.any():
-        idx = np.flatnonzero(containing)
-        best = idx[np.lexsort((starts[idx], rank[idx]))[0]]  # finest period, then earliest start
-        row = rates.iloc[best].copy()
-        row["gap_days"] = 0
-        row["choice"] = f"{row['period']} average containing the date"
-        return row
-    idx = np.flatnonzero(ends <= when)
-    if not len(idx):
-        raise FxGapError(f"no USD/CNY rate on or before {date.date()} in fx_rates.csv")
-    gaps = (when - ends[idx]) // np.timedelta64(1, "D")
-    best = idx[np.lexsort((rank[idx], gaps))[0]]  # smallest gap, then finest period
-    row = rates.iloc[best].copy()
-    gap = int((when - ends[best]) // np.timedelta64(1, "D"))
-    if gap > max_gap_days:
-        raise FxGapError(
-            f"nearest USD/CNY rate before {date.date()} is the {row['period']} {row['rate_type']} of "
-            f"{row['date'].date()} ({gap} days earlier), past max_gap_days={max_gap_days}; "
-            "add a rate to data/fx_rates.csv or raise max_gap_days")
+    table = _FxTable(fx)
+    best, gap, choice = table.pick(pd.Timestamp(date), max_gap_days, price_period)
+    row = table.rates.iloc[best].copy()
     row["gap_days"] = gap
-    row["choice"] = f"nearest earlier {row['period']} {row['rate_type']}"
+    row["choice"] = choice
     return row
 
 
@@ -223,50 +232,57 @@ def convert_prices(prices: pd.DataFrame, fx: pd.DataFrame, *, currency: str = "C
     Raises :class:`FxGapError` naming the row when no rate is close enough.
     """
     check_basis(currency, unit, vat)
+    if max_gap_days < 0:
+        raise ValueError(f"max_gap_days must be >= 0, got {max_gap_days}")
     out = prices.copy()
-    fx = with_period_ends(fx)
-    audit = {k: [] for k in ("fx_rate_cny_per_usd", "fx_date", "fx_period", "fx_rate_type", "fx_gap_days",
-                             "fx_choice", "fx_source_id", "vat_treatment")}
-    factors = []
-    for idx, row in out.iterrows():
-        if row["price_unit"] not in PRICE_UNITS:
-            raise ValueError(f"row {idx}: unknown price_unit {row['price_unit']!r}; expected one of {list(PRICE_UNITS)}")
-        from_ccy, per_t = PRICE_UNITS[row["price_unit"]]
-        factor = per_t  # -> price per tonne in from_ccy
+    table = _FxTable(fx)
+    picked, gaps, choices, factors, vat_treatment = [], [], [], [], []
+    for idx, price_unit, basis, date, period in zip(out.index, out["price_unit"], out["basis"], out["date"], out["period"]):
+        if price_unit not in PRICE_UNITS:
+            raise ValueError(f"row {idx}: unknown price_unit {price_unit!r}; expected one of {list(PRICE_UNITS)}")
+        from_ccy, factor = PRICE_UNITS[price_unit]  # factor: -> price per tonne in from_ccy
         if from_ccy != currency:
             try:
-                rate = pick_fx_rate(row["date"], fx, max_gap_days=max_gap_days, price_period=row["period"])
+                best, gap, choice = table.pick(pd.Timestamp(date), max_gap_days, period)
             except FxGapError as err:
+                row = out.loc[idx]
                 label = f"{row.get('product', '')} {row.get('basis', '')} {row.get('source_id', '')}".strip()
-                raise FxGapError(f"price row {idx} ({label}, {pd.Timestamp(row['date']).date()}): {err}") from None
-            factor *= rate["rate_cny_per_usd"] if from_ccy == "USD" else 1 / rate["rate_cny_per_usd"]
-            audit["fx_rate_cny_per_usd"].append(rate["rate_cny_per_usd"])
-            audit["fx_date"].append(rate["date"])
-            audit["fx_period"].append(rate["period"])
-            audit["fx_rate_type"].append(rate["rate_type"])
-            audit["fx_gap_days"].append(rate["gap_days"])
-            audit["fx_choice"].append(rate["choice"])
-            audit["fx_source_id"].append(rate["source_id"])
+                raise FxGapError(f"price row {idx} ({label}, {pd.Timestamp(date).date()}): {err}") from None
+            rate = float(table.rates["rate_cny_per_usd"].iat[best])
+            factor *= rate if from_ccy == "USD" else 1 / rate
+            picked.append(best)
+            gaps.append(gap)
+            choices.append(choice)
         else:
-            for k in ("fx_rate_cny_per_usd", "fx_date", "fx_period", "fx_rate_type", "fx_gap_days", "fx_choice", "fx_source_id"):
-                audit[k].append(None)
+            picked.append(-1)
+            gaps.append(None)
+            choices.append(None)
         if unit == "kg":
             factor /= KG_PER_T
-        included = VAT_INCLUDED_BY_BASIS.get(row["basis"])
+        included = VAT_INCLUDED_BY_BASIS.get(basis)
         if included is None:
-            audit["vat_treatment"].append("basis does not say; unchanged")
+            vat_treatment.append("basis does not say; unchanged")
         else:
             vat_factor = adjust_vat(1.0, included=included, want=vat)
             factor *= vat_factor
-            audit["vat_treatment"].append("unchanged" if vat_factor == 1.0 else ("VAT removed" if vat_factor < 1 else "VAT added"))
+            vat_treatment.append("unchanged" if vat_factor == 1.0 else ("VAT removed" if vat_factor < 1 else "VAT added"))
         factors.append(factor)
     factors = pd.Series(factors, index=out.index, dtype=float)
     for col in value_columns:
         if col in out:
             out[col] = out[col].astype(float) * factors
     out["price_unit"] = f"{currency}/{unit}"
-    for k, v in audit.items():
-        out[k] = v
+    used = [i >= 0 for i in picked]
+    rows = table.rates.iloc[[i for i in picked if i >= 0]]
+    for col, src in (("fx_rate_cny_per_usd", "rate_cny_per_usd"), ("fx_date", "date"), ("fx_period", "period"),
+                     ("fx_rate_type", "rate_type")):
+        values = iter(rows[src].tolist())
+        out[col] = [next(values) if u else None for u in used]
+    out["fx_gap_days"] = gaps
+    out["fx_choice"] = choices
+    values = iter(rows["source_id"].tolist())
+    out["fx_source_id"] = [next(values) if u else None for u in used]
+    out["vat_treatment"] = vat_treatment
     out["fx_date"] = pd.to_datetime(out["fx_date"])
     return out
 
