@@ -363,8 +363,71 @@ def seed_consistency() -> pd.DataFrame:
     return table[mine & (table["verdict"] != consistency.VERDICT_NA)].reset_index(drop=True)
 
 
+def intensity_reading(intensities: pd.DataFrame | None = None) -> dict[str, float]:
+    """The intensities the notebook's reading of :func:`intensity_table` quotes, looked up, not typed.
+
+    Keys: ``nev_2024`` / ``nev_2025`` and ``wind_all_2024`` / ``wind_ndfeb_2024`` (seed 002, kg
+    per unit or per MW), ``wind_ndfeb_share`` (fraction), ``ac_2024_g`` (g per unit), and the
+    literature ranges ``lit_<application>_low`` / ``_high`` in the model's unit (``lit_ac_compressor``
+    in g per unit).
+    """
+    t = intensity_table() if intensities is None else intensities
+
+    def seed(sector: str, year: int, per: str = "all activity") -> float:
+        rows = t[(t["sector"] == sector) & t["figure"].str.startswith(f"seed 002 {year}") & t["figure"].str.contains(per)]
+        if len(rows) != 1:
+            raise LookupError(f"intensity table: expected one seed 002 {year} {sector} row per {per}")
+        return float(rows["value_low"].iloc[0])
+
+    out = {"nev_2024": seed("nev", 2024), "nev_2025": seed("nev", 2025), "wind_all_2024": seed("wind", 2024),
+           "wind_ndfeb_2024": seed("wind", 2024, "using NdFeB"), "wind_ndfeb_share": anchor_technology_share()["wind"],
+           "ac_2024_g": seed("air_conditioner", 2024) * 1000}
+    for application in ("nev", "bev", "wind_pm_average", "wind_lowspeed_pm_generator", "ac_compressor"):
+        rows = t[t["figure"] == f"literature: {application}"]
+        if len(rows) != 1 or rows["comparable_low"].isna().any():
+            raise LookupError(f"intensity table: expected one comparable literature row {application!r}")
+        scale = 1000 if application == "ac_compressor" else 1  # kg -> g
+        out[f"lit_{application}_low"] = float(rows["comparable_low"].iloc[0]) * scale
+        out[f"lit_{application}_high"] = float(rows["comparable_high"].iloc[0]) * scale
+    return out
+
+
+def activity_rate_disagreements() -> pd.DataFrame:
+    """Sectors whose stated 2024->2025 activity growth disagrees with the units seed 002 prints.
+
+    One row per sector: ``unit``, ``body_2024``, ``body_2025`` and ``headline_2025`` (activity),
+    ``recomputed_pct`` (body 2025 over body 2024), ``stated_pct`` (the disagreeing rates, as text,
+    each once), ``headline_pct`` (headline 2025 over body 2024) and ``headline_stated_pct`` (the
+    rate the headline states).
+    """
+    checks = seed_consistency()
+    stated = load("stated_changes").set_index("claim_id")
+    bad = checks[(checks["check"] == "stated relation") & (checks["verdict"] == consistency.VERDICT_BAD)]
+    act = load("demand_china")
+    act = act[(act["source_id"] == SEED_SOURCE) & (act["demand_metric"] == "activity")]
+    rows = []
+    for sector in SEED_SECTORS:
+        ids = [c for c in bad["claim_id"] if stated.loc[c, "series"].split(":")[:2] == [sector, "activity"]
+               and str(stated.loc[c, "period_key"]) == str(ANCHOR_YEARS[-1])]
+        if not ids:
+            continue
+        a = act[act["sector"] == sector].set_index(["year", "statement"])
+        body24, body25 = float(a.loc[(2024, "body"), "value"]), float(a.loc[(2025, "body"), "value"])
+        head25 = float(a.loc[(2025, "headline"), "value"]) if (2025, "headline") in a.index else body25
+        rates = sorted({float(stated.loc[c, "stated_value"]) for c in ids})
+        head_claims = stated[(stated["dataset"] == "demand_china") & (stated["series"] == f"{sector}:activity:headline")
+                             & (stated["period_key"].astype(str) == str(ANCHOR_YEARS[-1]))]
+        rows.append({"sector": sector, "unit": a["unit"].iloc[0], "body_2024": body24, "body_2025": body25,
+                     "headline_2025": head25, "recomputed_pct": (body25 / body24 - 1) * 100,
+                     "stated_pct": " and ".join(f"{r:+g}%" for r in rates), "headline_pct": (head25 / body24 - 1) * 100,
+                     "headline_stated_pct": " and ".join(f"{r:+g}%" for r in sorted(set(head_claims["stated_value"])))})
+    return pd.DataFrame(rows)
+
+
 def humanoid_claims() -> pd.DataFrame:
-    """Seed 003's humanoid-robot figures and the intensity they imply, against Tesla Optimus' >= 3.5 kg."""
+    """Seed 003's humanoid-robot figures and the intensity they imply, against Tesla Optimus' magnet per robot.
+
+    ``key`` names each row for look-ups (``claims.set_index("key")["value"]``)."""
     mf = load("market_figures").set_index("metric")
     robots = float(mf.loc["lingyi_robots_assembled", "value_low"])
     tonnes = float(mf.loc["lingyi_annual_magnet_demand_increase", "value_low"])
@@ -373,18 +436,21 @@ def humanoid_claims() -> pd.DataFrame:
     optimus = float(_literature_row("humanoid_robot_optimus")["value_low"])
     implied = tonnes * units.KG_PER_T / robots
     china_2024 = _china_magnet_production().get(2024)
+    t_txt, robots_txt = f"{tonnes:,.0f} t", f"{robots:,.0f} robots"
     rows = [
-        ("NdFeB magnet rings per robot (seed 003)", rings, "count", "a count, not a mass"),
-        ("humanoid robots assembled by Lingyi (seed 003)", robots, "robots", "cumulative, no year stated"),
-        ("annual magnet demand increase from Lingyi (seed 003)", tonnes, "t", "'exceeding 2,000 tons'"),
-        ("implied magnet per robot: 2,000 t / 5,000 robots", implied, "kg/robot", "t x 1000 / robots"),
-        ("Tesla Optimus magnet per robot (Pacific Forum)", optimus, "kg/robot", "'at least 3.5 kilograms'"),
-        ("implied / Optimus", implied / optimus, "ratio", "two orders of magnitude"),
-        ("robots needed for 2,000 t at the Optimus intensity", tonnes * units.KG_PER_T / optimus, "robots", "t x 1000 / kg per robot"),
-        ("global production implied by '2,000 t = 7% of 2024'", tonnes / (share_pct / 100), "t", "2,000 / 0.07"),
-        ("China magnet production 2024 (seed 002)", china_2024, "t", "rare-earth permanent magnets"),
+        ("rings", "NdFeB magnet rings per robot (seed 003)", rings, "count", "a count, not a mass"),
+        ("robots", "humanoid robots assembled by Lingyi (seed 003)", robots, "robots", "cumulative, no year stated"),
+        ("tonnes", "annual magnet demand increase from Lingyi (seed 003)", tonnes, "t", f"'exceeding {t_txt}'"),
+        ("implied_kg", f"implied magnet per robot: {t_txt} / {robots_txt}", implied, "kg/robot", "t x 1000 / robots"),
+        ("optimus_kg", "Tesla Optimus magnet per robot (Pacific Forum)", optimus, "kg/robot", f"'at least {optimus:g} kilograms'"),
+        ("ratio", "implied / Optimus", implied / optimus, "ratio", f"{math.floor(math.log10(implied / optimus))} orders of magnitude"),
+        ("robots_at_optimus", f"robots needed for {t_txt} at the Optimus intensity", tonnes * units.KG_PER_T / optimus, "robots",
+         "t x 1000 / kg per robot"),
+        ("implied_global_t", f"global production implied by '{t_txt} = {share_pct:g}% of 2024'", tonnes / (share_pct / 100), "t",
+         f"{tonnes:,.0f} / {share_pct / 100:g}"),
+        ("china_2024_t", "China magnet production 2024 (seed 002)", china_2024, "t", "rare-earth permanent magnets"),
     ]
-    return pd.DataFrame(rows, columns=["figure", "value", "unit", "how"])
+    return pd.DataFrame(rows, columns=["key", "figure", "value", "unit", "how"])
 
 
 def _literature_row(application: str) -> pd.Series:

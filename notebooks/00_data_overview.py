@@ -5,6 +5,8 @@
 #     text_representation:
 #       extension: .py
 #       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python (nd-market)
 #     language: python
@@ -153,8 +155,8 @@ results = {
     },
     "parameters": {"start_year": start_year, "end_year": end_year, "exports_destination": exports_destination,
                    "exports_start": exports_start},
-    "disagreements": checks.loc[checks["verdict"] == consistency.VERDICT_BAD, ["check", "statement", "stated", "recomputed"]]
-    .round(4).to_dict(orient="records"),
+    "disagreements": report.records(
+        checks.loc[checks["verdict"] == consistency.VERDICT_BAD, ["check", "statement", "stated", "recomputed"]], 4),
 }
 report.write_results("00_data_overview", results)
 display(Markdown("The key figures above are also written, machine-readable, to `reports/00_data_overview.results.json`."))

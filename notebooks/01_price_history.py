@@ -5,6 +5,8 @@
 #     text_representation:
 #       extension: .py
 #       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python (nd-market)
 #     language: python
@@ -284,11 +286,11 @@ results = {
     "seed_claims": report.records(
         claims[["claim", "source", "stated", "recomputed", "verdict", "stated_value", "recomputed_value", "claim_id"]]),
     "forecast": {"model": fc.model, "choice": fc.choice, "fitted_from": str(first), "fitted_to": str(last),
-                 "quantiles": table.drop(columns=["price_unit"]).round(4).to_dict(orient="records"),
-                 "price_unit": price_unit, "candidates": fc.candidates.round(4).to_dict(orient="records"),
-                 "ljung_box": lb.to_dict(orient="records"), "warnings": fc.warnings},
-    "metal_oxide_ratios": ratios.assign(date=ratios["date"].dt.strftime("%Y-%m-%d"))[
-        ["pair", "date", "basis", "assessor", "ratio", "parity_ratio", "premium_over_parity_pct"]].round(4).to_dict(orient="records"),
+                 "quantiles": report.records(table.drop(columns=["price_unit"]), 4),
+                 "price_unit": price_unit, "candidates": report.records(fc.candidates, 4),
+                 "ljung_box": report.records(lb), "warnings": fc.warnings},
+    "metal_oxide_ratios": report.records(
+        ratios[["pair", "date", "basis", "assessor", "ratio", "parity_ratio", "premium_over_parity_pct"]], 4),
 }
 path = report.write_results("01_price_history", results)
 display(Markdown(f"The key figures and the full tables are written, machine-readable, to `reports/{path.name}`."))

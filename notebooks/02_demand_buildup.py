@@ -5,6 +5,8 @@
 #     text_representation:
 #       extension: .py
 #       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python (nd-market)
 #     language: python
@@ -44,7 +46,7 @@ import numpy as np
 import pandas as pd
 from IPython.display import Markdown, display
 
-from analysis import demand, plotting, report
+from analysis import demand, plotting, report, units
 
 scenario = demand.validate_scenario(dict(
     scenario_name=scenario_name, horizon_year=horizon_year, growth_pct_per_year=growth_pct_per_year,
@@ -88,15 +90,27 @@ display(Markdown(f"**Scenario: {scenario_name}** · horizon {H} · {len(scenario
 intensities = demand.intensity_table()
 show(demand.intensity_display(intensities))
 
-# %% [markdown]
-# **Reading it.** Seed 002 implies about 4.4 kg of magnet per NEV in 2024 and 4.2 kg in 2025, above
-# the 3-4 kg per NEV and 1-2 kg per BEV in the literature: SMM's NEV figure probably also counts
-# the magnets outside the traction motor (steering, pumps, seats). For wind, 121 kg per MW of *all*
-# new capacity becomes about 330 kg per MW of permanent-magnet capacity if 37% of turbines use
-# NdFeB, below the 500 kg/MW modelling average and 625-850 kg/MW for direct drive: China's
-# medium-speed PM turbines use less magnet. Air conditioners: 78 g per unit against 120 g per
-# inverter compressor (not every unit is inverter). Two intensities move a lot between the seed's
-# 2024 actual and 2025 forecast, which the model keeps as stated:
+# %%
+r = demand.intensity_reading(intensities)
+
+
+def versus(x, low, high):
+    """'above' / 'below' / 'within' a range."""
+    return "above" if x > high else ("below" if x < low else "within")
+
+
+display(Markdown(
+    f"**Reading it.** Seed 002 implies about {r['nev_2024']:.1f} kg of magnet per NEV in 2024 and {r['nev_2025']:.1f} kg in "
+    f"2025, {versus(r['nev_2024'], r['lit_nev_low'], r['lit_nev_high'])} the {r['lit_nev_low']:g}-{r['lit_nev_high']:g} kg "
+    f"per NEV and {r['lit_bev_low']:g}-{r['lit_bev_high']:g} kg per BEV in the literature: SMM's NEV figure probably also "
+    f"counts the magnets outside the traction motor (steering, pumps, seats). For wind, {r['wind_all_2024']:.0f} kg per MW "
+    f"of *all* new capacity becomes about {r['wind_ndfeb_2024']:.0f} kg per MW of permanent-magnet capacity if "
+    f"{r['wind_ndfeb_share']:.0%} of turbines use NdFeB, {versus(r['wind_ndfeb_2024'], r['lit_wind_pm_average_low'], r['lit_wind_pm_average_high'])} "
+    f"the {r['lit_wind_pm_average_low']:g} kg/MW modelling average and the {r['lit_wind_lowspeed_pm_generator_low']:g}-"
+    f"{r['lit_wind_lowspeed_pm_generator_high']:g} kg/MW for direct drive: China's medium-speed PM turbines use less "
+    f"magnet. Air conditioners: {r['ac_2024_g']:.0f} g per unit against {r['lit_ac_compressor_low']:g} g per inverter "
+    f"compressor (not every unit is inverter). Two intensities move a lot between the seed's 2024 actual and 2025 "
+    f"forecast, which the model keeps as stated:"))
 
 # %%
 growth = demand.growth_comparison(scenario)
@@ -109,12 +123,22 @@ show(growth.assign(sector=growth["sector"].map(LABELS)).rename(columns={
 # ## Where seed 002 disagrees with itself
 #
 # `analysis.consistency` recomputes every growth rate seed 002 states from the units it prints. The
-# model uses the **units** (the paragraph figures), so where the stated rate disagrees, the model's
-# 2025 follows the units, not the rate: NEV output 12.888 to 17.89 million is +38.8%, not the +29%
-# stated twice; air conditioners 270 to 330 million is +22.2%, not +25% (the sub-heading's 320
-# million would be +18.5%, matching its own +18%).
+# model uses the **units** (the paragraph figures), so where a stated rate disagrees, the model's
+# 2025 follows the units, not the rate:
 
 # %%
+unit_words = {"million_units": "million", "GW": "GW", "units": "units"}
+lines = []
+for d in demand.activity_rate_disagreements().itertuples():
+    u = unit_words.get(d.unit, d.unit)
+    label = LABELS[d.sector][:1].upper() + LABELS[d.sector][1:]
+    line = (f"- {label}: {d.body_2024:,.5g} to {d.body_2025:,.5g} {u} is **{d.recomputed_pct:+.1f}%**, "
+            f"not the stated {d.stated_pct}")
+    if d.headline_2025 != d.body_2025:
+        line += (f" (the sub-heading's {d.headline_2025:,.5g} {u} would be {d.headline_pct:+.1f}%, against the "
+                 f"{d.headline_stated_pct} it states)")
+    lines.append(line + ".")
+display(Markdown("\n".join(lines) if lines else "Every stated activity growth rate agrees with the units."))
 checks = demand.seed_consistency()
 show(checks.assign(statement=checks["statement"].str.replace("demand_china:", "", regex=False))
      [["statement", "stated", "recomputed", "verdict", "inputs"]], 1)
@@ -137,26 +161,31 @@ display(Markdown(f"Largest difference between model and seed 002: **{max_diff:.1
 repro.style.format(precision=0, thousands=",")
 
 # %% [markdown]
-# ## Humanoid robots: 40 rings, 5,000 robots, 2,000 t?
+# ## Humanoid robots: what seed 003's figures imply
 #
-# Seed 003 reports that Lingyi Group has assembled over 5,000 humanoid robots and that its mass
-# production should add over 2,000 t a year of magnet demand, with more than 40 NdFeB rings per
-# robot. Read together, 2,000 t over 5,000 robots is 400 kg of magnet per robot: more than a
-# hundred times the 3.5 kg per Tesla Optimus, and heavier than most humanoid robots. The 2,000 t
-# must count far more robots than the 5,000 assembled so far (at 3.5 kg, over half a million a
-# year), or another scope. Seed 003 also calls the 2,000 t "7% of global production in 2024",
-# which puts global production at under 30 kt, against China's 246.5 kt of magnet output in 2024.
-# The model therefore uses the per-robot figure (3.5 kg by default) and a robot count, never the
-# 2,000 t.
+# Seed 003 reports a count of humanoid robots Lingyi Group has assembled, the magnet demand its
+# mass production should add each year, and the number of NdFeB rings per robot. Read together:
 
 # %%
 claims = demand.humanoid_claims()
+c = claims.set_index("key")["value"]
+display(Markdown(
+    f"Seed 003: over {c['robots']:,.0f} robots assembled, over {c['tonnes']:,.0f} t a year of added magnet demand, more "
+    f"than {c['rings']:.0f} NdFeB rings per robot. {c['tonnes']:,.0f} t over {c['robots']:,.0f} robots is "
+    f"**{c['implied_kg']:,.0f} kg of magnet per robot**: {c['ratio']:,.0f} times the {c['optimus_kg']:g} kg per Tesla "
+    f"Optimus, and heavier than most humanoid robots. The {c['tonnes']:,.0f} t must count far more robots than those "
+    f"assembled so far (at {c['optimus_kg']:g} kg, {c['robots_at_optimus']:,.0f} a year), or another scope. Seed 003 also "
+    f"calls it {c['tonnes'] / c['implied_global_t']:.0%} of global production in 2024, which puts global production at "
+    f"{c['implied_global_t'] / 1000:,.1f} kt, "
+    f"against China's {c['china_2024_t'] / 1000:,.1f} kt of magnet output in 2024. The model therefore uses a per-robot "
+    f"figure (parameter `humanoid_kg_per_robot`, {humanoid_kg_per_robot:g} kg here) and a robot count, never the "
+    f"{c['tonnes']:,.0f} t."))
 robots_h = float(demand.humanoid_units(scenario, [H])[0])
-at_implied = robots_h * claims.loc[claims["figure"].str.startswith("implied magnet"), "value"].iloc[0] / 1000
+at_implied = robots_h * c["implied_kg"] / 1000
 display(Markdown(f"In {TAG}, {robots_h:,.0f} robots in {H} at {humanoid_kg_per_robot:g} kg need "
-                 f"**{robots_h * humanoid_kg_per_robot / 1000:,.1f} t** of magnet; at the 400 kg the Lingyi figures imply "
-                 f"they would need {at_implied:,.0f} t."))
-show(claims, 1)
+                 f"**{robots_h * humanoid_kg_per_robot / 1000:,.1f} t** of magnet; at the {c['implied_kg']:,.0f} kg the "
+                 f"Lingyi figures imply they would need {at_implied:,.0f} t."))
+show(claims.drop(columns="key"), 1)
 
 # %% [markdown]
 # ## Demand by end use to the horizon
@@ -212,9 +241,9 @@ plotting.source_note(fig, SEED, "Share of the seven end uses modelled here, not 
 plotting.plt.show()
 
 # %% [markdown]
-# **Is the NEV path plausible?** Seed 002 expects NEVs to pass 55% of China's car sales in 2025.
-# If the whole car market stayed flat, NEV output could grow at most this fast before it became
-# every car sold:
+# **Is the NEV path plausible?** Seed 002 expects NEVs to pass a stated share of China's car sales
+# in 2025 (below). If the whole car market stayed flat, NEV output could grow at most this fast
+# before it became every car sold:
 
 # %%
 nev = demand.nev_penetration_check(scenario)
@@ -227,18 +256,24 @@ display(Markdown(
 # %% [markdown]
 # ## Against China's magnet output and outside outlooks
 #
-# All on one basis: t of NdFeB magnet. China's production (seed 002: 246.5 kt in 2024, 265 kt
-# expected in 2025) is magnet mass. The IEA and McKinsey count magnet rare-earth **element** mass
-# (Nd, Pr, Dy, Tb) worldwide; they are converted to magnet mass by dividing by the 31-32 wt %
-# rare-earth content of NdFeB (`analysis.units`), so 93 kt of elements is about 295 kt of magnet.
-# Adamas gives only growth rates (its 8.7% a year is the base scenario's growth) and shortages, no
-# demand level, so no Adamas tonnage is drawn.
-#
-# The seven end uses cover about half of China's magnet output: the rest goes to exports,
-# conventional cars, consumer electronics beyond phones, industrial motors and other uses that
-# seed 002 does not break out.
+# All on one basis: t of NdFeB magnet. China's production (seed 002) is magnet mass. The IEA and
+# McKinsey count magnet rare-earth **element** mass (Nd, Pr, Dy, Tb) worldwide; they are converted
+# to magnet mass by dividing by the rare-earth content of NdFeB (`analysis.units`, from the
+# composition rows of `data/magnet_intensity.csv`). Adamas gives only growth rates (its CAGR is
+# the base scenario's growth) and shortages, no demand level, so no Adamas tonnage is drawn.
 
 # %%
+comparison = demand.comparison_table()
+re_share = units.default_magnet_re_share()
+china = comparison[comparison["series"] == "China magnet production, seed 002"].set_index("year")["ndfeb_magnet_t"]
+iea = comparison[comparison["series"].str.startswith("IEA world")].sort_values("year").iloc[-1]
+covered = float(total.loc[2024]) / float(china.loc[2024])
+display(Markdown(
+    f"China's magnet output: {china.loc[2024] / 1000:,.1f} kt in 2024 and {china.loc[2025] / 1000:,.1f} kt expected in 2025 "
+    f"(seed 002). At {re_share:.1%} rare earths by weight, the IEA's {iea['stated_value']:g} kt of elements in "
+    f"{iea['year']} is about {iea['ndfeb_magnet_t'] / 1000:,.0f} kt of magnet. The seven end uses modelled here take "
+    f"**{covered:.0%}** of China's 2024 output: the rest goes to exports, conventional cars, consumer electronics beyond "
+    f"phones, industrial motors and other uses that seed 002 does not break out."))
 comparison = demand.comparison_table()
 fig, ax = plotting.plt.subplots()
 ax.plot(total.index, total.values, color="#1f77b4", lw=2.2, marker="o", ms=4, label=f"this model: China, 7 end uses ({scenario_name})")
@@ -255,18 +290,20 @@ ax.set_ylabel("kt of NdFeB magnet per year")
 ax.set_title(f"Modelled demand vs China's magnet output and global outlooks, kt of magnet, {TAG}")
 ax.legend(loc="upper left", bbox_to_anchor=(1, 1), fontsize=8)
 plotting.source_note(fig, SEED + list(comparison["source_id"]),
-                     "IEA and McKinsey element mass converted to magnet mass at 31.5 wt % rare earths; global figures include all uses and all countries.")
+                     f"IEA and McKinsey element mass converted to magnet mass at {re_share:.1%} rare earths by weight; "
+                     "global figures include all uses and all countries.")
 plotting.plt.show()
 show(comparison)
 
 # %% [markdown]
 # ## Nd+Pr content of the demand
 #
-# The supply notebook needs the demand in element terms. NdFeB is about 30% Nd+Pr by weight and
-# 31-32% rare earths in total (`data/magnet_intensity.csv`, composition rows), so each tonne of
-# magnet holds about 0.3 t of Nd+Pr metal.
+# The supply notebook needs the demand in element terms, from the Nd+Pr and total rare-earth
+# content of NdFeB (`data/magnet_intensity.csv`, composition rows, via `analysis.units`).
 
 # %%
+display(Markdown(f"Each tonne of magnet holds about {units.default_magnet_ndpr_share():.2f} t of Nd+Pr metal and "
+                 f"{units.default_magnet_re_share():.3f} t of rare earths in all."))
 content = demand.element_content(result)
 fig, ax = plotting.plt.subplots(figsize=(10, 3.8))
 ax.bar(content["year"], content["ndpr_element_t"], color="#8c564b", label="Nd+Pr element")
@@ -348,12 +385,12 @@ results = {
     },
     "scenario": scenario_name,
     "parameters": scenario,
-    "demand_by_sector": result.round(6).to_dict(orient="records"),
+    "demand_by_sector": report.records(result, 6),
     "totals_t": {int(y): round(float(v), 6) for y, v in total.items()},
-    "monte_carlo_percentiles": bands.round(3).to_dict(orient="records"),
-    "tornado": torn.round(6).to_dict(orient="records"),
-    "element_content": content.round(6).to_dict(orient="records"),
-    "intensities": intensities.round(6).to_dict(orient="records"),
+    "monte_carlo_percentiles": report.records(bands, 3),
+    "tornado": report.records(torn, 6),
+    "element_content": report.records(content, 6),
+    "intensities": report.records(intensities, 6),
     "seed_reproduction_max_difference_t": max_diff,
 }
 path = report.write_results(demand.results_name(scenario_name), results)
@@ -369,6 +406,6 @@ display(Markdown(f"The results of {TAG} are also written, machine-readable, to `
 # - The base growth rate is Adamas' global NdFeB demand CAGR applied to every sector alike; no source
 #   in `data/` gives sector growth paths beyond 2025. Intensity trends and the low/high shares are
 #   stated assumptions in the scenario files.
-# - Humanoid-robot volumes have no sourced forecast: the base holds Lingyi's 5,000 robots flat.
+# - Humanoid-robot volumes have no sourced forecast: the base holds Lingyi's assembled count (seed 003) flat.
 # - Monte Carlo bands reflect only the distributions written in the scenario file, drawn
 #   independently; they are not a statistical forecast interval.

@@ -5,6 +5,8 @@
 #     text_representation:
 #       extension: .py
 #       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python (nd-market)
 #     language: python
@@ -458,15 +460,15 @@ results = {
     "chain_factors": {"ndpr_share_of_reo": chain.ndpr_share_of_reo, "metal_fraction_of_ndpr_oxide": chain.metal_fraction,
                       "ndpr_share_of_magnet": chain.ndpr_share_of_magnet,
                       "magnet_t_per_t_reo": chain.reo_to_magnet(1.0)},
-    "quotas": quotas.round(3).to_dict(orient="records"),
-    "china_share": share.round(4).to_dict(orient="records"),
-    "magnet_balance": balance.round(3).to_dict(orient="records"),
-    "ndpr_balance": ndpr.round(3).to_dict(orient="records"),
-    "ndpr_share_sensitivity": sens.round(3).to_dict(orient="records"),
-    "requirement_path": path.round(3).to_dict(orient="records"),
-    "seed_claims": claims.to_dict(orient="records"),
-    "recycling_by_year": yearly.reset_index().round(3).to_dict(orient="records"),
-    "crma": crma.round(3).to_dict(orient="records"),
+    "quotas": report.records(quotas, 3),
+    "china_share": report.records(share, 4),
+    "magnet_balance": report.records(balance, 3),
+    "ndpr_balance": report.records(ndpr, 3),
+    "ndpr_share_sensitivity": report.records(sens, 3),
+    "requirement_path": report.records(path, 3),
+    "seed_claims": report.records(claims),
+    "recycling_by_year": report.records(yearly.reset_index(), 3),
+    "crma": report.records(crma, 3),
 }
 written = report.write_results(supply.NOTEBOOK_STEM, results)
 display(Markdown(f"The results are also written, machine-readable, to `reports/{written.name}`."))

@@ -78,9 +78,15 @@ def test_seed_growth_disagreements_are_shown():
 
 
 def test_humanoid_claims_imply_400_kg_per_robot():
-    claims = demand.humanoid_claims().set_index("figure")["value"]
-    assert claims["implied magnet per robot: 2,000 t / 5,000 robots"] == pytest.approx(2000 * 1000 / 5000)
-    assert claims["implied / Optimus"] == pytest.approx(400 / 3.5)
+    table = demand.humanoid_claims()
+    claims = table.set_index("key")["value"]
+    # seed 003: "exceeding 2,000 tons" over "more than 5,000" robots; Pacific Forum: Optimus >= 3.5 kg
+    assert claims["implied_kg"] == pytest.approx(2000 * 1000 / 5000)
+    assert claims["ratio"] == pytest.approx(400 / 3.5)
+    assert claims["robots_at_optimus"] == pytest.approx(2000 * 1000 / 3.5)
+    assert claims["implied_global_t"] == pytest.approx(2000 / 0.07)  # "7% of global production in 2024"
+    # labels are written from the values, not typed
+    assert "implied magnet per robot: 2,000 t / 5,000 robots" in set(table["figure"])
 
 
 # --- projection arithmetic -------------------------------------------------------------------------
@@ -284,3 +290,28 @@ def test_notebook_halving_nev_growth_changes_nev_alone(run_scenario, base_params
 def test_notebook_refuses_a_share_above_one(run_notebook):
     with pytest.raises(pm.PapermillExecutionError, match=r"technology_share\['wind'\] = 1.5: a technology share must be between 0 and 1"):
         run_notebook(NB, technology_share={"wind": 1.5})
+
+
+def test_intensity_reading_is_the_seed_arithmetic():
+    r = demand.intensity_reading()
+    # seed 002, 2024 body: NEV 57,000 t for 12.888 million vehicles; wind 9,735 t for 80.454 GW;
+    # air conditioners 21,000 t for 270 million units. Seed 003: about 37% of wind projects use NdFeB.
+    assert r["nev_2024"] == pytest.approx(57_000 * 1000 / 12_888_000)
+    assert r["wind_all_2024"] == pytest.approx(9_735 * 1000 / 80_454)
+    assert r["wind_ndfeb_2024"] == pytest.approx(9_735 * 1000 / 80_454 / 0.37)
+    assert r["ac_2024_g"] == pytest.approx(21_000 * 1e6 / 270e6)
+    # literature, in the model's units: NEV 3-4 kg; direct-drive wind 0.625-0.85 t/MW; AC compressor 0.12 kg
+    assert (r["lit_nev_low"], r["lit_nev_high"]) == (3, 4)
+    assert (r["lit_wind_lowspeed_pm_generator_low"], r["lit_wind_lowspeed_pm_generator_high"]) == pytest.approx((625, 850))
+    assert r["lit_ac_compressor_low"] == pytest.approx(120)
+
+
+def test_activity_rate_disagreements_are_nev_and_air_conditioners():
+    table = demand.activity_rate_disagreements().set_index("sector")
+    assert list(table.index) == ["nev", "air_conditioner"]  # wind's 8% and 9% both fit 80.454 -> 87 GW
+    assert table.loc["nev", "recomputed_pct"] == pytest.approx((17.89 / 12.888 - 1) * 100)
+    assert table.loc["nev", "stated_pct"] == "+29%"
+    assert table.loc["air_conditioner", "recomputed_pct"] == pytest.approx((330 / 270 - 1) * 100)
+    assert table.loc["air_conditioner", "stated_pct"] == "+25%"
+    assert table.loc["air_conditioner", "headline_pct"] == pytest.approx((320 / 270 - 1) * 100)
+    assert table.loc["air_conditioner", "headline_stated_pct"] == "+18%"
