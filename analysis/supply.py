@@ -239,6 +239,19 @@ def usgs_editions(measure: str = "mine_production") -> pd.DataFrame:
     return wide.reset_index()
 
 
+def usgs_revisions(country: str = "World", measure: str = "mine_production") -> pd.DataFrame:
+    """Where a later USGS edition changed a year's figure: year, from_edition, from_t, to_edition, to_t (t REO)."""
+    m = load("mine_production")
+    m = m[(m["usgs_measure"] == measure) & (m["country"] == country)].sort_values(["year", "edition"])
+    rows = []
+    for year, g in m.groupby("year"):
+        for (_, a), (_, b) in zip(g.iloc[:-1].iterrows(), g.iloc[1:].iterrows()):
+            if a["mass_t_reo"] != b["mass_t_reo"]:
+                rows.append({"year": int(year), "from_edition": a["edition"], "from_t": float(a["mass_t_reo"]),
+                             "to_edition": b["edition"], "to_t": float(b["mass_t_reo"])})
+    return pd.DataFrame(rows, columns=["year", "from_edition", "from_t", "to_edition", "to_t"])
+
+
 def china_share() -> pd.DataFrame:
     """China's share of world mine production, %, for each year and edition that gives both figures.
 
@@ -662,5 +675,5 @@ __all__ = [
     "inflow_history", "latest_world_output", "market_figure", "lifetime_pmf", "load_demand", "magnet_balance", "nd_volume_check",
     "nev_backcast_from_data",
     "ndpr_balance", "ndpr_share_sensitivity", "quota_table", "recycling_flows",
-    "recycling_sensitivity", "requirement_path", "seed_claims", "usgs_editions", "validate_parameters",
+    "recycling_sensitivity", "requirement_path", "seed_claims", "usgs_editions", "usgs_revisions", "validate_parameters",
 ]

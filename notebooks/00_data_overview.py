@@ -135,9 +135,10 @@ shown[["check", "statement", "stated", "recomputed", "difference", "inputs", "so
 # %% [markdown]
 # **Reading the disagreements.** The largest come from the SMM forum report (seed 002): its
 # sub-headings and paragraphs give different 2025 growth rates and even different air-conditioner
-# output (320 vs 330 million units), and some stated growth rates cannot be reproduced from the
-# unit counts printed next to them. Seed 003's "2,000 t = 7% of global production in 2024" is out
-# by an order of magnitude against China's own 246.5 kt of magnet output. The export statements
+# output (the table above gives both), and some stated growth rates cannot be reproduced from the
+# unit counts printed next to them. Seed 003's Lingyi tonnage, stated as a share of 2024 global
+# production, implies a global output an order of magnitude below China's own magnet output
+# (seed 002; notebook 02 does the arithmetic). The export statements
 # from Reuters and SMM, by contrast, mostly reproduce to the rounding. The notebooks that use
 # these figures say which value they take and show the other.
 

@@ -83,8 +83,8 @@ display(Markdown(f"**{TAG}** (horizon {H}) · Pr-Nd share of REO **{chain.ndpr_s
 # China sets a mining quota and a smelting/separation quota each year, in t of rare-earth oxide
 # (REO), split into rock-type (light) and ion-adsorption clay (medium/heavy) where the notice says.
 # 2025 volumes were not published: the 2025 bars are SMM's expectation in seed 002 (mining flat,
-# smelting/separation 350,000 t because imported ores enter the quota for the first time), and the
-# 2025 mining total is the sum of its rock and ion-adsorption parts. Where only a batch was split
+# smelting/separation higher because imported ores enter the quota for the first time; the table
+# gives the figures), and the 2025 mining total is the sum of its rock and ion-adsorption parts. Where only a batch was split
 # (2019, 2024), the year shows its total and the table names the batch split.
 
 # %%
@@ -120,12 +120,15 @@ show(quotas.drop(columns=["source_ids"]))
 # ## Supply history: USGS mine production, edition by edition
 #
 # USGS revises earlier years in each Mineral Commodity Summaries edition, so the editions sit side
-# by side rather than one being picked: MCS 2025 raised world output in 2023 from 350,000 to
-# 376,000 t REO, and MCS 2026 lowered 2024 from 390,000 to 380,000 t. USGS's figure for China is
-# its mining quota (it excludes undocumented output). China's share is computed within each edition
-# only, never from a China figure of one edition and a world total of another.
+# by side rather than one being picked. USGS's figure for China is its mining quota (it excludes
+# undocumented output). China's share is computed within each edition only, never from a China
+# figure of one edition and a world total of another.
 
 # %%
+revisions = supply.usgs_revisions("World")
+display(Markdown("Revisions of world output: " + "; ".join(
+    f"{r.to_edition} {'raised' if r.to_t > r.from_t else 'lowered'} {r.year} from {r.from_t:,.0f} to {r.to_t:,.0f} t REO "
+    f"(was {r.from_edition})" for r in revisions.itertuples()) + "." if len(revisions) else "No edition revised world output."))
 editions = supply.usgs_editions()
 main = editions[editions["country"].isin(["China", "World", "Burma", "United States", "Australia"])]
 show(main)
@@ -156,16 +159,19 @@ plotting.plt.show()
 # ## The conversion chain: REO -> Pr-Nd oxide -> Nd+Pr metal -> NdFeB magnet
 #
 # Quotas and mine output are in t REO, demand in t of magnet. Three factors link them:
-#
-# 1. **Pr-Nd share of REO** (`ndpr_share_of_reo`): how much of the oxide mined is neodymium and
-#    praseodymium oxide. **ASSUMPTION**: nothing in `data/` gives it; it depends on the ore
-#    (light-REE bastnaesite/monazite ores carry roughly a fifth, many ion-adsorption clays less), so
-#    the default 20% is a typical light-REE basis and every result below shows how it moves with it.
-# 2. **Oxide -> metal** (`pr_share_of_ndpr`): stoichiometry of Nd2O3 and Pr6O11 (`analysis.units`),
-#    about 85% metal by mass for a 75:25 Nd:Pr oxide.
-# 3. **Metal -> magnet** (`ndpr_share_of_magnet`): NdFeB is about 30% Nd+Pr by weight
-#    (`data/magnet_intensity.csv`), so one tonne of Nd+Pr metal makes about 3.3 t of magnet.
-#
+
+# %%
+display(Markdown(
+    f"1. **Pr-Nd share of REO** (`ndpr_share_of_reo`, **{chain.ndpr_share_of_reo:.0%}** here): how much of the oxide mined "
+    "is neodymium and praseodymium oxide. **ASSUMPTION**: nothing in `data/` gives it; it depends on the ore (light-REE "
+    "bastnaesite/monazite ores carry roughly a fifth, many ion-adsorption clays less), so every result below shows how "
+    "it moves with it.\n"
+    f"2. **Oxide -> metal** (`pr_share_of_ndpr`, {chain.pr_share_of_ndpr:.0%} Pr6O11): stoichiometry of Nd2O3 and Pr6O11 "
+    f"(`analysis.units`), **{chain.metal_fraction:.1%}** metal by mass.\n"
+    f"3. **Metal -> magnet** (`ndpr_share_of_magnet`): NdFeB is **{chain.ndpr_share_of_magnet:.0%}** Nd+Pr by weight "
+    f"(`data/magnet_intensity.csv`), so one tonne of Nd+Pr metal makes {1 / chain.ndpr_share_of_magnet:.2f} t of magnet."))
+
+# %% [markdown]
 # It is a content balance: process losses (swarf, machining scrap that is largely re-melted) and
 # dysprosium/terbium are left out. Forwards, for the 2025 mining quota, and backwards, for
 # China's 2025 magnet production:
@@ -192,21 +198,27 @@ show(backward)
 # %% [markdown]
 # ## The balance: China's magnet production against the build-up and exports
 #
-# China's rare-earth permanent-magnet production (seed 002: 246,500 t in 2024, 265,000 t expected
-# in 2025) goes to three places: the seven end uses of the demand build-up (units **made** in
+# China's rare-earth permanent-magnet production (seed 002) goes to three places: the seven end uses of the demand build-up (units **made** in
 # China, so magnets inside exported cars and air conditioners are counted here), magnets exported
 # as magnets, and a **residual**: uses the build-up does not list (conventional cars' motors and
 # steering, other electronics, industrial motors, e-bikes, ...) plus any change in stocks.
 #
-# Exports: 2025 is the customs total for HS 85051110 (57,392 t). For 2024 no customs annual total
-# is in `data/`: the only annual figure is Adamas' 58,152 t, which also counts permanent-magnet
-# **alloys** (a broader scope). `analysis.exports` derives the customs Jan-Nov 2024 total from
-# Jan-Nov 2025 and its stated -2% y/y; it is shown beside it as a lower bound for the customs
-# scope. December 2024 itself cannot be derived.
+# Exports: 2025 is the customs total for HS 85051110. For 2024 no customs annual total is in
+# `data/`: the only annual figure is Adamas', which also counts permanent-magnet **alloys** (a
+# broader scope). `analysis.exports` derives the customs Jan-Nov 2024 total from Jan-Nov 2025 and
+# its stated y/y change; it is shown beside it as a lower bound for the customs scope. December
+# 2024 itself cannot be derived.
 
 # %%
 balance = supply.magnet_balance(result)
 exports_table = supply.annual_exports()
+made = supply.china_magnet_production().set_index("year")["production_t"]
+ex = exports_table.set_index("year")
+display(Markdown(
+    f"Production: {made.loc[2024]:,.0f} t in 2024, {made.loc[2025]:,.0f} t expected in 2025 (seed 002). Exports: "
+    f"2025, {ex.loc[2025, 'exports_t']:,.0f} t of {ex.loc[2025, 'scope']}; 2024, {ex.loc[2024, 'exports_t']:,.0f} t of "
+    f"{ex.loc[2024, 'scope']}, against a derived customs total of {ex.loc[2024, 'customs_partial_t']:,.0f} t for "
+    f"{ex.loc[2024, 'customs_partial_months']}."))
 table = demand.by_sector(result)
 fig, ax = plotting.plt.subplots()
 for i, r in enumerate(balance.itertuples()):
@@ -343,7 +355,7 @@ show(claims)
 # %% [markdown]
 # Seed 000's "global production volume (metric tons)" of neodymium is compared with what USGS's
 # world mine output (all rare earths, t REO) holds in neodymium: REO x Pr-Nd share x the Nd2O3
-# share of Pr-Nd oxide gives t of Nd2O3, and x 0.857 (Nd in Nd2O3) t of Nd metal. The seed does not
+# share of Pr-Nd oxide gives t of Nd2O3, and x the Nd share of Nd2O3 (stoichiometry, `analysis.units`) t of Nd metal. The seed does not
 # say which it counts; the implied Pr-Nd share is the one at which its figure equals the Nd2O3
 # equivalent. Every USGS edition that gives the year is shown.
 
@@ -358,15 +370,18 @@ show(supply.nd_volume_check(chain), 1)
 # (`scipy.stats.weibull_min`; mean from `lifetime_mean_years`, shape `lifetime_shape`).
 # **ASSUMPTIONS**, all parameters: the lifetimes (not in `data/`); the inflows before 2024, which
 # are not in `data/` either and are back-cast from each sector's 2024 demand at a constant growth
-# rate (6.9% a year, the 2015-2024 growth of China's magnet output, and 38.8% for NEVs, seed 002's
-# own NEV growth 2024-25, because NEV output grew far faster than the total); and the collection
-# and recovery rates. Recycled magnet = end-of-life flow x collection rate x recovery rate.
+# rate (by default the growth of China's magnet output to 2024, and for NEVs seed 002's own NEV
+# growth 2024-25, because NEV output grew far faster than the total; figures below); and the
+# collection and recovery rates. Recycled magnet = end-of-life flow x collection rate x recovery rate.
 #
 # The flow is China's: the build-up counts products made in China, so magnets in exported
 # products reach end of life abroad; the flow is an upper bound for what Chinese recyclers could
 # collect at home.
 
 # %%
+display(Markdown(f"Default back-cast growth from `data/`: {supply.backcast_growth_from_data():.1f}% a year (China's magnet "
+                 f"output to 2024); NEVs {supply.nev_backcast_from_data():.1f}% (seed 002, 2024-25). This run: "
+                 + ", ".join(f"{LABELS[k]} {v:.1f}%" for k, v in p["backcast_growth_pct_per_year"].items()) + "."))
 lifetimes = pd.DataFrame([{"sector": LABELS[s], "mean_years": p["lifetime_mean_years"][s], "weibull_shape": p["lifetime_shape"],
                            "back-cast growth, %/yr": p["backcast_growth_pct_per_year"][s] if s != demand.HUMANOID else np.nan,
                            "share retired within 10 years, %": supply.lifetime_pmf(p["lifetime_mean_years"][s], p["lifetime_shape"])[:11].sum() * 100}

@@ -302,3 +302,11 @@ def test_notebook_runs_with_the_high_demand_scenario(run_notebook):
 def test_notebook_refuses_a_negative_collection_rate(run_notebook):
     with pytest.raises(pm.PapermillExecutionError, match=r"collection_rate = -0.2: expected a share from 0 to 1"):
         run_notebook(NB, collection_rate=-0.2)
+
+
+def test_usgs_revisions_of_world_output():
+    # USGS MCS: world mine production 2023 was 350,000 t REO in MCS 2024 and 376,000 t in MCS 2025;
+    # 2024 was 390,000 t in MCS 2025 and 380,000 t in MCS 2026.
+    rev = supply.usgs_revisions("World")
+    assert [tuple(r) for r in rev[["year", "from_edition", "from_t", "to_edition", "to_t"]].itertuples(index=False)] == [
+        (2023, "MCS 2024", 350_000.0, "MCS 2025", 376_000.0), (2024, "MCS 2025", 390_000.0, "MCS 2026", 380_000.0)]
