@@ -36,8 +36,8 @@ validate: setup ## check every dataset in data/ against its schema and sources
 lab: setup ## open JupyterLab on the project's kernel
 	$(BIN)/jupyter lab --notebook-dir=.
 
-benchmark: setup ## time the report build (see benchmarks/)
-	$(BIN)/python benchmarks/bench_build.py
+benchmark: setup ## time the report build (benchmarks/bench_build.py); ARGS="--repeat 3 --skip-cli" for example
+	$(BIN)/python benchmarks/bench_build.py $(ARGS)
 
 clean: ## remove the virtual environment and built reports
 	rm -rf $(VENV) reports .reports-build-*
