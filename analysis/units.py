@@ -272,16 +272,23 @@ def convert_prices(prices: pd.DataFrame, fx: pd.DataFrame, *, currency: str = "C
         if col in out:
             out[col] = out[col].astype(float) * factors
     out["price_unit"] = f"{currency}/{unit}"
-    used = [i >= 0 for i in picked]
-    rows = table.rates.iloc[[i for i in picked if i >= 0]]
-    for col, src in (("fx_rate_cny_per_usd", "rate_cny_per_usd"), ("fx_date", "date"), ("fx_period", "period"),
-                     ("fx_rate_type", "rate_type")):
-        values = iter(rows[src].tolist())
-        out[col] = [next(values) if u else None for u in used]
+    picked = np.array(picked, dtype=int)
+    used = picked >= 0
+    chosen = table.rates.iloc[picked[used]]
+
+    def from_rates(field: str) -> list:
+        """The chosen rate's ``field`` per price row; None where no FX was needed."""
+        values = np.full(len(out), None, dtype=object)
+        values[used] = chosen[field].tolist()
+        return list(values)
+
+    out["fx_rate_cny_per_usd"] = from_rates("rate_cny_per_usd")
+    out["fx_date"] = from_rates("date")
+    out["fx_period"] = from_rates("period")
+    out["fx_rate_type"] = from_rates("rate_type")
     out["fx_gap_days"] = gaps
     out["fx_choice"] = choices
-    values = iter(rows["source_id"].tolist())
-    out["fx_source_id"] = [next(values) if u else None for u in used]
+    out["fx_source_id"] = from_rates("source_id")
     out["vat_treatment"] = vat_treatment
     out["fx_date"] = pd.to_datetime(out["fx_date"])
     return out

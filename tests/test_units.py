@@ -3,6 +3,7 @@ import pandas as pd
 import pytest
 
 from analysis import units
+from analysis.data import load
 
 
 def test_nd_oxide_metal_fraction_from_atomic_weights():
@@ -114,3 +115,10 @@ def test_ndpr_share_and_the_inverse_of_re_content():
     assert units.magnet_from_re_t(315.0) == pytest.approx(1000.0)
     with pytest.raises(LookupError, match="'no_such_row'"):
         units.magnet_composition_share("no_such_row")
+
+
+def test_convert_prices_of_no_rows_keeps_the_audit_columns():
+    prices = load("prices").iloc[:0]
+    out = units.convert_prices(prices, load("fx_rates"), currency="USD", unit="kg", vat="excl")
+    assert out.empty
+    assert {"fx_rate_cny_per_usd", "fx_date", "fx_gap_days", "fx_source_id", "vat_treatment"} <= set(out.columns)
