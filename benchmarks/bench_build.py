@@ -100,6 +100,21 @@ def sequential_cli(runs, workdir: Path) -> float:
     return time.perf_counter() - start
 
 
+def breakdown(built: Path) -> list[tuple]:
+    """Per run of a finished build: seconds in all, in cells, charts drawn, seconds in cells that draw one."""
+    import json
+
+    manifest = json.loads((built / "manifest.json").read_text(encoding="utf-8"))
+    rows = []
+    for run in manifest["runs"]:
+        nb = json.loads((built / f"{run['run']}.ipynb").read_text(encoding="utf-8"))
+        cells = [c for c in nb["cells"] if c["cell_type"] == "code"]
+        took = [c["metadata"].get("papermill", {}).get("duration") or 0.0 for c in cells]
+        charts = [sum("image/png" in o.get("data", {}) for o in c.get("outputs", [])) for c in cells]
+        rows.append((run["run"], run["duration_s"], sum(took), sum(charts), sum(t for t, n in zip(took, charts) if n)))
+    return rows
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("-j", "--jobs", type=int, default=2, help="parallel notebooks in the build (default 2)")
@@ -125,6 +140,7 @@ def main() -> int:
             times["floor"].append(timed(build_cmd(tmp / "floor-out", args.jobs, nbs, scen)))
             print(f"  round {i + 1}: cold {times['cold'][-1]:.1f} s, rebuild {times['warm'][-1]:.2f} s, "
                   f"floor {times['floor'][-1]:.1f} s", file=sys.stderr)
+        per_run = {"cold": breakdown(tmp / "cold"), "floor": breakdown(tmp / "floor-out")}
         cli = None
         if not args.skip_cli:
             (tmp / "cli").mkdir()
@@ -143,6 +159,11 @@ def main() -> int:
     if cli is not None:
         line += f"; CLI / cold = {cli / best['cold']:.2f} (target >= 2)"
     print(line)
+    print("\nWhere a run's time goes (last round; seconds summed over runs, which overlap in parallel):\n")
+    print("| build | runs | run s | in cells s | charts | in cells drawing charts s |\n|---|---:|---:|---:|---:|---:|")
+    for label, rows in per_run.items():
+        total = [sum(r[i] for r in rows) for i in range(1, 5)]
+        print(f"| {label} | {len(rows)} | {total[0]:.1f} | {total[1]:.1f} | {total[2]} | {total[3]:.1f} |")
     return 0
 
 
