@@ -191,6 +191,22 @@ def check_conflicts(frames: dict[str, pd.DataFrame] | None = None) -> pd.DataFra
                                       + " and ".join(f"{v:g} {u} ({s})" for v, u, s in zip(group["value"], group["unit"], group["statement"])),
                          "stated": values[0], "recomputed": values[1], "difference": values[1] - values[0],
                          "verdict": VERDICT_BAD, "inputs": "headline vs body", "source_ids": ", ".join(dict.fromkeys(group["source_id"]))})
+    # An outlook restated with another value (a later edition revising a year, or two publishers' keys
+    # colliding would not qualify: the group is one publisher's metric, year and scenario).
+    outlooks = get("outlooks")
+    for (pub, metric, year, scenario), group in outlooks.groupby(["publisher_key", "metric", "year", "scenario_key"]):
+        if len(group) < 2:
+            continue
+        intervals = [Interval.of(lo) if lo == hi else Interval((lo + hi) / 2, lo, hi)
+                     for lo, hi in zip(group["value_low"], group["value_high"])]
+        if any(not a.overlaps_half_open(b) for i, a in enumerate(intervals) for b in intervals[i + 1:]):
+            rows.append({"check": "conflicting statements", "claim_id": "",
+                         "statement": f"outlooks {pub} {metric} {year}" + ("" if scenario == "none" else f" ({scenario})")
+                                      + " stated as " + " and ".join(f"{iv.mid:g} {u} ({s})" for iv, u, s in
+                                                                    zip(intervals, group["unit"], group["source_id"])),
+                         "stated": intervals[0].mid, "recomputed": intervals[1].mid,
+                         "difference": intervals[1].mid - intervals[0].mid, "verdict": VERDICT_BAD,
+                         "inputs": "two editions or sources", "source_ids": ", ".join(dict.fromkeys(group["source_id"]))})
     reported = exports_mod.reported_figures(get("exports"))
     for key, fig in reported.items():
         for alt in fig.alternatives:

@@ -98,17 +98,34 @@ def schema(name: str, source_ids: set[str] | None = None) -> pa.DataFrameSchema:
     ``source_ids``, when given, restricts ``source_id`` to known sources.
     """
     spec = catalogue()["datasets"][name]
+    # signed_when: {column: unit, values: [pct]} lets the value fields of those rows go negative
+    # (a fall, down to -100%); everywhere else their field's min still holds.
+    signed = spec.get("signed_when")
+    frame_checks = []
     columns = {}
     for col in spec["columns"]:
         f = field(col)
+        if signed and f.get("min") == 0 and col in signed.get("fields", []):
+            f = {k: v for k, v in f.items() if k != "min"}
+            frame_checks.append(_signed_check(col, signed["column"], signed["values"]))
         checks = _checks(f)
         if col == "source_id" and source_ids is not None and name != "sources":
             checks.append(pa.Check.isin(sorted(source_ids), error="expected a source_id listed in sources.csv"))
         nullable = bool(f.get("nullable", False)) and col not in spec["key"]
         columns[col] = pa.Column(_PANDAS_DTYPE[f["dtype"]], checks=checks, nullable=nullable,
                                  description=f.get("description"))
-    return pa.DataFrameSchema(columns, strict=True, ordered=True, unique=spec["key"],
+    return pa.DataFrameSchema(columns, checks=frame_checks, strict=True, ordered=True, unique=spec["key"],
                               report_duplicates="all", name=name)
+
+
+def _signed_check(col: str, by: str, values: list) -> pa.Check:
+    """``col`` >= 0, except >= -100 on rows whose ``by`` is one of ``values`` (rates that fell)."""
+    def ok(df: pd.DataFrame) -> pd.Series:
+        signed = df[by].isin(values)
+        return df[col].isna() | (df[col] >= 0) | (signed & (df[col] >= -100))
+
+    return pa.Check(ok, name=f"{col}_sign",
+                    error=f"[{col}] expected a number >= 0 (>= -100 where {by} is {', '.join(values)})")
 
 
 # --- reading ----------------------------------------------------------------------------------
@@ -170,7 +187,11 @@ def _schema_problems(err: pa.errors.SchemaErrors, file: str) -> list[Problem]:
         line = None if index is None or pd.isna(index) else int(index) + 2
         check = str(case.get("check"))
         value = case.get("failure_case")
-        if check == "column_in_dataframe":
+        about = re.match(r"^\[(\w+)\] (.*)$", check)
+        if about:  # a row-wise check on one column (see _signed_check): pandera lists every cell of the row
+            if column == about.group(1):
+                problems.append(Problem(file, line, column, f"got {value!r}, {about.group(2)}"))
+        elif check == "column_in_dataframe":
             problems.append(Problem(file, None, str(value), "missing column"))
         elif check == "column_in_schema":
             problems.append(Problem(file, None, str(value), "unexpected column (not in catalogue.yaml)"))

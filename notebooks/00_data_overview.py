@@ -138,8 +138,10 @@ shown[["check", "statement", "stated", "recomputed", "difference", "inputs", "so
 # output (the table above gives both), and some stated growth rates cannot be reproduced from the
 # unit counts printed next to them. Seed 003's Lingyi tonnage, stated as a share of 2024 global
 # production, implies a global output an order of magnitude below China's own magnet output
-# (seed 002; notebook 02 does the arithmetic). The export statements
-# from Reuters and SMM, by contrast, mostly reproduce to the rounding. The notebooks that use
+# (seed 002; notebook 02 does the arithmetic). Adamas revises its outlooks between editions (the
+# 2022 growth, the 2040 growth rate, shortages, market value): both editions are kept, and each
+# revision is listed as a conflicting statement rather than one edition silently chosen. The
+# export statements from Reuters and SMM, by contrast, mostly reproduce to the rounding. The notebooks that use
 # these figures say which value they take and show the other.
 
 # %%

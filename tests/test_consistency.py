@@ -44,6 +44,13 @@ def test_seed002_headline_and_body_conflicts(table):
     assert _row(table, "air_conditioner activity 2025 stated as 320", "conflicting statements")["verdict"] == consistency.VERDICT_BAD
 
 
+def test_outlook_revisions_between_editions_are_shown(table):
+    # Adamas: "increased just 1.9% year-over-year in 2022" (2023 report) vs "a 1.8% drop ... in 2022" (2024 edition)
+    row = _row(table, "outlooks adamas ndfeb_consumption_growth_yoy 2022", "conflicting statements")
+    assert row["verdict"] == consistency.VERDICT_BAD
+    assert {row["stated"], row["recomputed"]} == {1.9, -1.8}
+
+
 def test_seed003_lingyi_share_of_global_production(table):
     # 2,000 t / 246,500 t (China alone, 2024) = 0.81%; the source says 7% of global production
     row = _row(table, "lingyi_annual_magnet_demand_increase")

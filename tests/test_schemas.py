@@ -103,3 +103,19 @@ def test_passage_not_in_source_is_reported(data_copy):
     assert checked > 0
     assert [str(p) for p in problems] == [
         "demand_china.csv:2 [passage]: not found verbatim in seed seed002_smm_forum: 'a sentence no source contains'"]
+
+
+def test_a_fall_may_be_negative_but_a_tonnage_may_not(data_copy):
+    def fall(d):
+        d.loc[d["unit"] == "pct", "value_low"] = "-5"
+        return d
+
+    _edit(data_copy / "outlooks.csv", fall)
+    assert (load("outlooks", data_copy).query("unit == 'pct'")["value_low"] == -5).all()
+
+    def negative_tonnes(d):
+        d.loc[d.index[0], "value_low"] = "-93"  # the IEA's 93 kt, first data row (line 2)
+        return d
+
+    _edit(data_copy / "outlooks.csv", negative_tonnes)
+    assert "outlooks.csv:2 [value_low]: got -93.0, expected a number >= 0 (>= -100 where unit is pct)" in _error(data_copy, "outlooks")
