@@ -191,8 +191,8 @@ def check_conflicts(frames: dict[str, pd.DataFrame] | None = None) -> pd.DataFra
                                       + " and ".join(f"{v:g} {u} ({s})" for v, u, s in zip(group["value"], group["unit"], group["statement"])),
                          "stated": values[0], "recomputed": values[1], "difference": values[1] - values[0],
                          "verdict": VERDICT_BAD, "inputs": "headline vs body", "source_ids": ", ".join(dict.fromkeys(group["source_id"]))})
-    # An outlook restated with another value (a later edition revising a year, or two publishers' keys
-    # colliding would not qualify: the group is one publisher's metric, year and scenario).
+    # One publisher's figure for one metric, year and scenario given twice with values no rounding
+    # reconciles: usually a later edition revising an earlier one.
     outlooks = get("outlooks")
     for (pub, metric, year, scenario), group in outlooks.groupby(["publisher_key", "metric", "year", "scenario_key"]):
         if len(group) < 2:

@@ -179,6 +179,8 @@ class _FxTable:
 
     def pick(self, date: pd.Timestamp, max_gap_days: int, price_period: str) -> tuple[int, int, str]:
         """(row position, gap in days, how it was chosen); see :func:`pick_fx_rate`."""
+        if max_gap_days < 0:
+            raise ValueError(f"max_gap_days must be >= 0, got {max_gap_days}")
         when = date.to_datetime64()
         containing = ((self.starts <= when) & (self.ends >= when) & (self.rank >= _PERIOD_RANK.get(price_period, 0))
                       & (self.period != "day"))
@@ -211,8 +213,6 @@ def pick_fx_rate(date, fx: pd.DataFrame, *, max_gap_days: int = 31, price_period
     parity or spot point, or an earlier average), if its period ended at most ``max_gap_days``
     before the date. Returns the chosen row with ``gap_days`` and ``choice`` added.
     """
-    if max_gap_days < 0:
-        raise ValueError(f"max_gap_days must be >= 0, got {max_gap_days}")
     table = _FxTable(fx)
     best, gap, choice = table.pick(pd.Timestamp(date), max_gap_days, price_period)
     row = table.rates.iloc[best].copy()
@@ -232,8 +232,6 @@ def convert_prices(prices: pd.DataFrame, fx: pd.DataFrame, *, currency: str = "C
     Raises :class:`FxGapError` naming the row when no rate is close enough.
     """
     check_basis(currency, unit, vat)
-    if max_gap_days < 0:
-        raise ValueError(f"max_gap_days must be >= 0, got {max_gap_days}")
     out = prices.copy()
     table = _FxTable(fx)
     picked, gaps, choices, factors, vat_treatment = [], [], [], [], []
