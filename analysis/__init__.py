@@ -3,12 +3,14 @@
 Modules, one concern each:
 
 - ``analysis.data``: load any dataset by name, validated against data/catalogue.yaml
+- ``analysis.cache``: results of the data computed once per data version, shared by a build's kernels
 - ``analysis.units``: FX, VAT, oxide/metal stoichiometry, magnet rare-earth content
 - ``analysis.rounding``: rounding-aware interval arithmetic for published figures
 - ``analysis.exports``: magnet-export series, with unreported months derived and flagged
 - ``analysis.prices``: price points on one basis, monthly grid, metrics, seed price claims, forecast
 - ``analysis.price_charts``: the price-history charts
 - ``analysis.demand``: the bottom-up NdFeB demand model, scenarios, tornado, Monte Carlo
+- ``analysis.supply``: the REO -> oxide -> metal -> magnet chain, supply/demand balance, recycling
 - ``analysis.impact``: counterfactuals for the 2025 export controls (statsmodels)
 - ``analysis.consistency``: recompute every stated growth rate, ratio, share and total
 - ``analysis.plotting``: house style, source notes and event annotations for charts
