@@ -9,8 +9,11 @@ the CSV line, the column and what was expected::
 """
 from __future__ import annotations
 
+import csv
 import functools
 import hashlib
+import io
+import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -133,8 +136,61 @@ def _signed_check(col: str, by: str, values: list) -> pa.Check:
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
-def _read_raw(path: Path) -> pd.DataFrame:
-    return pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8")
+def _line(df: pd.DataFrame, idx) -> int:
+    """The CSV line a row starts on (the header is line 1); quoted fields may span lines."""
+    lines = df.attrs.get("lines")
+    return int(lines[int(idx)]) if lines is not None and 0 <= int(idx) < len(lines) else int(idx) + 2
+
+
+def _read_raw(path: Path, expected_columns: list[str] | None = None) -> pd.DataFrame:
+    """Every cell of a CSV file as text (empty cells as missing), with each row's line in ``attrs["lines"]``.
+
+    Read with the ``csv`` module in strict mode rather than ``pandas.read_csv``, so a malformed file
+    gives ``file:line: what is wrong`` (raised as :class:`DataValidationError`), never a parser
+    traceback: bytes that are not UTF-8, an empty file, a header only, an unbalanced quote, a row
+    with more or fewer fields than the header, a file separated by ``;`` or tabs.
+    """
+    path = Path(path)
+    file = path.name
+    raw = path.read_bytes()
+
+    def fail(line, message):
+        raise DataValidationError([Problem(file, line, None, message)])
+
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        fail(raw[:err.start].count(b"\n") + 1,
+             f"not UTF-8 text: byte 0x{raw[err.start]:02x} at offset {err.start}; save the file as UTF-8")
+    if not text.strip():
+        fail(None, "empty file: expected a header line and at least one data row")
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    rows, lines = [], []
+    try:
+        header = next(reader)
+        width = len(header)
+        if expected_columns and width == 1 and len(expected_columns) > 1:
+            sep = next((s for s in (";", "\t", "|") if s in header[0]), None)
+            if sep is not None:
+                fail(1, f"the header is one field separated by {sep!r}; expected comma-separated columns "
+                        f"({', '.join(expected_columns)})")
+        start = reader.line_num + 1
+        for row in reader:
+            if row and len(row) != width:
+                fail(start, f"{len(row)} fields where the header has {width}; "
+                            "check for an unquoted comma, or a missing or extra field")
+            if row:
+                rows.append(row)
+                lines.append(start)
+            start = reader.line_num + 1
+    except csv.Error as err:
+        fail(reader.line_num or 1, f"malformed CSV ({err}); check for an unbalanced double quote")
+    if not rows:
+        fail(None, "no data rows: expected at least one row under the header")
+    df = pd.DataFrame(rows, columns=header, dtype=object)
+    df = df.where(df != "", None).astype(object)
+    df.attrs["lines"] = lines
+    return df
 
 
 def _parse(name: str, raw: pd.DataFrame, file: str) -> tuple[pd.DataFrame, list[Problem]]:
@@ -157,13 +213,14 @@ def _parse(name: str, raw: pd.DataFrame, file: str) -> tuple[pd.DataFrame, list[
             expected = "a date YYYY-MM-DD"
         else:  # int / float
             parsed = pd.to_numeric(text, errors="coerce")
-            expected = "an integer" if dtype == "int" else "a number"
+            parsed = parsed.where(parsed.abs() != math.inf)  # inf is not a figure anyone published
+            expected = "an integer" if dtype == "int" else "a finite number"
             if dtype == "int":
                 whole = parsed.isna() | (parsed == parsed.round())
                 parsed = parsed.where(whole)
         bad = text.notna() & parsed.isna()
         for idx in df.index[bad]:
-            problems.append(Problem(file, int(idx) + 2, col, f"got {text[idx]!r}, expected {expected}"))
+            problems.append(Problem(file, _line(raw, idx), col, f"got {text[idx]!r}, expected {expected}"))
         if bad.any():
             continue
         if dtype == "bool":
@@ -177,14 +234,14 @@ def _parse(name: str, raw: pd.DataFrame, file: str) -> tuple[pd.DataFrame, list[
     return df, problems
 
 
-def _schema_problems(err: pa.errors.SchemaErrors, file: str) -> list[Problem]:
+def _schema_problems(err: pa.errors.SchemaErrors, file: str, frame: pd.DataFrame) -> list[Problem]:
     problems = []
     cases = err.failure_cases
     for _, case in cases.iterrows():
         column = case.get("column")
         column = None if pd.isna(column) else str(column)
         index = case.get("index")
-        line = None if index is None or pd.isna(index) else int(index) + 2
+        line = None if index is None or pd.isna(index) else _line(frame, index)
         check = str(case.get("check"))
         value = case.get("failure_case")
         about = re.match(r"^\[(\w+)\] (.*)$", check)
@@ -210,15 +267,69 @@ def _schema_problems(err: pa.errors.SchemaErrors, file: str) -> list[Problem]:
 
 
 def validate_frame(name: str, raw: pd.DataFrame, file: str, source_ids: set[str] | None = None) -> tuple[pd.DataFrame, list[Problem]]:
-    """Parse and validate a raw (all-text) frame; return the typed frame and its problems."""
+    """Parse and validate a raw (all-text) frame; return the typed frame and its problems.
+
+    After the schema (types, allowed values, keys, sources), the catalogue's ``plausible`` ranges and
+    ``ordered`` columns are checked (see :func:`plausibility_problems`).
+    """
     df, problems = _parse(name, raw, file)
     if problems:
         return df, problems
     try:
         df = schema(name, source_ids).validate(df, lazy=True)
     except pa.errors.SchemaErrors as err:
-        problems.extend(_schema_problems(err, file))
+        problems.extend(_schema_problems(err, file, raw))
+        return df, problems
+    df.attrs["lines"] = raw.attrs.get("lines")
+    problems.extend(plausibility_problems(name, df, file))
     return df, problems
+
+
+def _fmt(x: float) -> str:
+    return f"{x:,.6g}" if abs(x) < 1e6 else f"{x:,.0f}" if abs(x) < 1e15 else f"{x:.3g}"
+
+
+def plausibility_problems(name: str, df: pd.DataFrame, file: str) -> list[Problem]:
+    """Values outside the catalogue's plausible range for their unit, and ranges given in the wrong order.
+
+    A dataset's ``plausible`` entry lists rules ``{fields, range: [lo, hi]}`` or
+    ``{fields, by: <unit column>, ranges: {<unit>: [lo, hi]}}``; a unit with no range declared is
+    itself a problem, so every quantity has one. ``ordered`` lists columns that must not decrease
+    along a row (low <= avg <= high); missing cells are skipped.
+    """
+    spec = catalogue()["datasets"][name]
+    problems: list[Problem] = []
+    for rule in spec.get("plausible", []):
+        by = rule.get("by")
+        for idx, row in df.iterrows():
+            if by is None:
+                bounds, what = rule["range"], ""
+            else:
+                unit = row[by]
+                if unit not in rule["ranges"]:
+                    problems.append(Problem(file, _line(df, idx), by, f"no plausible range declared for {by} {unit!r} "
+                                            f"in catalogue.yaml ({name}: plausible)"))
+                    continue
+                bounds, what = rule["ranges"][unit], f" {unit}"
+            if bounds is None:
+                continue  # e.g. unit 'text': no number to check
+            lo, hi = bounds
+            for col in rule["fields"]:
+                value = row[col]
+                if pd.isna(value):
+                    continue
+                if not lo <= value <= hi:
+                    problems.append(Problem(file, _line(df, idx), col, f"got {_fmt(value)}{what}, outside the plausible range "
+                                            f"{_fmt(lo)}..{_fmt(hi)}{what} (catalogue.yaml); a typo or a unit slip?"))
+    order = spec.get("ordered")
+    if order:
+        for idx, row in df.iterrows():
+            present = [(c, row[c]) for c in order if not pd.isna(row[c])]
+            for (a, va), (b, vb) in zip(present, present[1:]):
+                if va > vb:
+                    problems.append(Problem(file, _line(df, idx), b, f"got {_fmt(vb)}, below {a} {_fmt(va)}; expected "
+                                            f"{' <= '.join(order)}"))
+    return problems
 
 
 def _load_validated(name: str, directory: Path) -> pd.DataFrame:
@@ -228,9 +339,10 @@ def _load_validated(name: str, directory: Path) -> pd.DataFrame:
     path = dataset_path(name, directory)
     if not path.exists():
         raise DataValidationError([Problem(path.name, None, None, "file not found")])
-    df, problems = validate_frame(name, _read_raw(path), path.name, source_ids)
+    df, problems = validate_frame(name, _read_raw(path, catalogue()["datasets"][name]["columns"]), path.name, source_ids)
     if problems:
         raise DataValidationError(problems)
+    df.attrs.pop("lines", None)  # pandas deep-copies attrs on every operation: keep them small
     df.attrs.update(dataset=name, file=path.name, title=catalogue()["datasets"][name]["title"])
     return df
 
@@ -310,6 +422,7 @@ def provenance_problems(data_dir: Path | str = paths.DATA, seeds_dir: Path = pat
         if "passage" not in spec["columns"]:
             continue
         df = load(name, data_dir)
+        df.attrs["lines"] = _read_raw(dataset_path(name, data_dir)).attrs["lines"]
         for idx, row in df.iterrows():
             checked += 1
             passage = normalise_text(str(row["passage"]))
@@ -319,7 +432,7 @@ def provenance_problems(data_dir: Path | str = paths.DATA, seeds_dir: Path = pat
             else:  # one source can be quoted in more than one research note
                 haystack, where = all_notes, "the research notes"
             if passage not in haystack:
-                problems.append(Problem(spec["file"], int(idx) + 2, "passage", f"not found verbatim in {where}: {passage[:80]!r}"))
+                problems.append(Problem(spec["file"], _line(df, idx), "passage", f"not found verbatim in {where}: {passage[:80]!r}"))
     return problems, checked
 
 
