@@ -38,6 +38,16 @@ def _report(args: argparse.Namespace) -> int:
     return report.build(notebooks=args.notebooks or None, force=args.force, jobs=args.jobs)
 
 
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {value}")
+    return value
+
+
 def main(argv: list[str] | None = None) -> int:
     from analysis import paths
 
@@ -52,10 +62,14 @@ def main(argv: list[str] | None = None) -> int:
     r = sub.add_parser("report", help="execute the notebooks and render the HTML reports under reports/")
     r.add_argument("notebooks", nargs="*", help="notebook names to build (default: all)")
     r.add_argument("--force", action="store_true", help="re-execute even if inputs are unchanged")
-    r.add_argument("-j", "--jobs", type=int, default=2, help="notebooks run in parallel (default: 2)")
+    r.add_argument("-j", "--jobs", type=_positive_int, default=2, help="notebooks run in parallel, at least 1 (default: 2)")
     r.set_defaults(func=_report)
-    args = parser.parse_args(argv)
-    return args.func(args)
+    args = parser.parse_args(argv)  # a usage error exits 2, as argparse does
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        print("\ninterrupted: stopped every run; the last good reports are untouched", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":

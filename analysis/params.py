@@ -9,11 +9,16 @@ conventions in that comment add checks:
 
 - ``one of: CNY, USD`` restricts a value to a list of choices;
 - ``range: 2000..2060`` bounds a number (inclusive; either end may be left open, ``range: 0..``).
+
+Nested values (a dict of sectors, a Monte Carlo distribution) are checked by the notebook's own
+model validation, the function its notebook calls first (:data:`MODEL_CHECKS`), on the declared
+defaults overlaid with the run's parameters, so a bad nested value stops the build before any run.
 """
 from __future__ import annotations
 
 import ast
 import difflib
+import math
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -73,8 +78,56 @@ def _bounds(help_text: str) -> tuple[float | None, float | None] | None:
     return lo, hi
 
 
+# notebook stem -> "module:function" that the notebook calls on its parameters and that raises
+# ValueError: a function of one argument gets the parameter dict, others get it as keywords.
+MODEL_CHECKS = {
+    "01_price_history": "analysis.prices:validate_parameters",
+    "02_demand_buildup": "analysis.demand:validate_scenario",
+    "03_export_controls": "analysis.impact:validate_parameters",
+    "04_supply_balance": "analysis.supply:validate_parameters",
+}
+
+
+def _defaults(notebook: Path) -> dict:
+    out = {}
+    for name, p in declared(notebook).items():
+        try:
+            out[name] = ast.literal_eval(p["default"])
+        except (ValueError, SyntaxError):
+            continue
+    return out
+
+
+def model_problems(notebook: Path, parameters: dict) -> list[str]:
+    """What the notebook's model validation says of its defaults overlaid with ``parameters``."""
+    target = MODEL_CHECKS.get(Path(notebook).stem)
+    if target is None or not parameters:
+        return []
+    import importlib
+
+    module, func = target.split(":")
+    import inspect
+
+    check = getattr(importlib.import_module(module), func)
+    full = {**_defaults(notebook), **parameters}
+    try:
+        if len(inspect.signature(check).parameters) == 1:
+            check(full)
+        else:
+            check(**full)
+    except (ValueError, TypeError, KeyError) as err:
+        return [str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__]
+    return []
+
+
 def problems(notebook: Path, parameters: dict) -> list[str]:
-    """Every way ``parameters`` break the notebook's declaration (empty when they fit)."""
+    """Every way ``parameters`` break the notebook's declaration or its model (empty when they fit)."""
+    out = declared_problems(notebook, parameters)
+    return out or model_problems(notebook, parameters)
+
+
+def declared_problems(notebook: Path, parameters: dict) -> list[str]:
+    """Every way ``parameters`` break the names, types, choices and ranges the notebook declares."""
     spec = declared(notebook)
     out = []
     for name, value in parameters.items():
@@ -94,6 +147,9 @@ def problems(notebook: Path, parameters: dict) -> list[str]:
             bad = [v for v in values if str(v) not in choices]
             if bad:
                 out.append(f"parameter {name!r}: {', '.join(map(repr, bad))} not allowed; expected one of {', '.join(choices)}")
+        if isinstance(value, float) and not math.isfinite(value):
+            out.append(f"parameter {name!r} = {value!r}: expected a finite number")
+            continue
         bounds = _bounds(spec[name]["help"])
         if bounds is not None and isinstance(value, (int, float)) and not isinstance(value, bool):
             lo, hi = bounds

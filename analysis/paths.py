@@ -6,6 +6,7 @@ DATA = ROOT / "data"
 SEEDS = ROOT / "seeds"
 NOTEBOOKS = ROOT / "notebooks"
 REPORTS = ROOT / "reports"
+SCRATCH = ROOT / "scratch"  # results of runs outside the build (JupyterLab, papermill); ignored by git
 SCENARIOS = ROOT / "scenarios"
 RESEARCH_NOTES = DATA / "research_notes"
 CATALOGUE = DATA / "catalogue.yaml"

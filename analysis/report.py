@@ -2,22 +2,23 @@
 
 ``python -m analysis report`` (``make report``) runs :func:`build`:
 
-1. work out each run (a notebook with its default parameters, plus one run per scenario file in
-   ``scenarios/<notebook stem>/*.yaml``; a ``base.yaml`` there replaces the default run) and the hash of its inputs (notebook, parameters,
-   data files, the ``analysis`` package);
-2. re-use a run whose inputs are unchanged since the last good build, execute the others in
-   separate processes;
-3. render each executed notebook to HTML without input cells or stderr noise;
-4. only if every run succeeded, swap the new folder in for ``reports/``; otherwise keep the
-   last good reports, save the failed notebooks under ``reports/_failed/`` and exit non-zero.
+1. remove what builds that died left behind; work out each run (:mod:`analysis.runs`: a notebook
+   with its defaults, plus one run per scenario file, read strictly) and the hash of its inputs
+   (notebook, parameters, data files, the ``analysis`` package);
+2. re-use a run whose inputs are unchanged and whose published files still match the manifest's
+   checksums; anything else in ``reports/`` that no build made is dropped at the next publish;
+3. before running anything, check data/ exactly as ``python -m analysis validate`` does
+   (provenance included) and every scenario's parameters; refuse on any problem;
+4. execute the runs in worker processes (Ctrl-C, or the build's death, stops every worker and
+   kernel), render each to sanitised HTML (:mod:`analysis.render`);
+5. only if every run succeeded, swap the new folder in for ``reports/``; otherwise keep the
+   last good reports, save the failed notebooks under ``reports/_failed/`` and exit 1.
 """
 from __future__ import annotations
 
 import concurrent.futures as cf
 import datetime as dt
-import functools
 import hashlib
-import html
 import json
 import os
 import shutil
@@ -25,13 +26,11 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
-import yaml
-
-from analysis import cache, paths
+from analysis import cache, paths, render
+from analysis.runs import Run, RunError, check_parameters, discover
 
 KERNEL_NAME = "nd-market"
 OUTPUT_DIR_ENV = "ND_MARKET_OUTPUT_DIR"
@@ -41,9 +40,13 @@ FAILED_DIR = "_failed"
 
 
 def output_dir() -> Path:
-    """Where a notebook should write its results files: the build folder during a build,
-    ``reports/`` when run interactively."""
-    return Path(os.environ.get(OUTPUT_DIR_ENV, paths.REPORTS))
+    """Where a notebook writes its results file: the build's private folder during a build, else
+    ``scratch/`` (ignored by git, never published).
+
+    Only the build publishes: a run in JupyterLab or through papermill never writes into
+    ``reports/``, so a published results file always belongs to its published report.
+    """
+    return Path(os.environ.get(OUTPUT_DIR_ENV, paths.SCRATCH))
 
 
 def write_results(name: str, results: dict) -> Path:
@@ -58,6 +61,20 @@ def write_results(name: str, results: dict) -> Path:
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(results, indent=2, sort_keys=True, default=str) + "\n", encoding="utf-8")
     return out
+
+
+def results_note(path: Path) -> str:
+    """A sentence for the notebook saying where its results file went: next to the report in a
+    build, else under scratch/ (a run outside the build is never published)."""
+    path = Path(path)
+    if os.environ.get(OUTPUT_DIR_ENV):
+        return f"The key figures are also written, machine-readable, to `{path.name}` next to this report."
+    try:
+        shown = path.resolve().relative_to(paths.ROOT)
+    except ValueError:
+        shown = path
+    return (f"The key figures are also written, machine-readable, to `{shown}`. This run is not published: "
+            "only the report build (`make report`) writes into `reports/`.")
 
 
 def records(frame, digits: int = 4) -> list[dict]:
@@ -75,48 +92,6 @@ def records(frame, digits: int = 4) -> list[dict]:
             out[col] = out[col].round(digits)
     out = out.astype(object).where(out.notna(), None)
     return out.to_dict(orient="records")
-
-
-@dataclass
-class Run:
-    """One notebook execution: a notebook and a named set of parameters."""
-
-    notebook: Path
-    scenario: str = "default"
-    parameters: dict = field(default_factory=dict)
-    scenario_file: Path | None = None
-
-    @property
-    def name(self) -> str:
-        return self.notebook.stem if self.scenario == "default" else f"{self.notebook.stem}__{self.scenario}"
-
-
-def discover_runs(notebooks: list[str] | None = None) -> list[Run]:
-    """Every run to build: each notebook with its defaults, plus its scenario files."""
-    found = sorted(paths.NOTEBOOKS.glob("[0-9]*.ipynb"))
-    if notebooks:
-        wanted = {Path(n).stem for n in notebooks}
-        unknown = wanted - {p.stem for p in found}
-        if unknown:
-            raise SystemExit(f"unknown notebook(s): {', '.join(sorted(unknown))}; known: {', '.join(p.stem for p in found)}")
-        found = [p for p in found if p.stem in wanted]
-    runs = []
-    for nb in found:
-        scenarios = sorted((paths.SCENARIOS / nb.stem).glob("*.yaml"))
-        if not any(s.stem == "base" for s in scenarios):
-            runs.append(Run(nb))  # a base.yaml, when present, stands for the defaults
-        for scenario in scenarios:
-            params = yaml.safe_load(scenario.read_text(encoding="utf-8")) or {}
-            runs.append(Run(nb, scenario.stem, params, scenario))
-    return runs
-
-
-def _display(path: Path) -> str:
-    """A path relative to the project when it is inside it, else as given."""
-    try:
-        return str(Path(path).relative_to(paths.ROOT))
-    except ValueError:
-        return str(path)
 
 
 def _hash_files(files) -> str:
@@ -148,42 +123,13 @@ def kernel_name() -> str:
     return KERNEL_NAME if KERNEL_NAME in KernelSpecManager().find_kernel_specs() else "python3"
 
 
-def _strip_noise(nb) -> None:
-    """Drop stderr streams (warnings, progress bars) from the rendered report."""
-    for cell in nb.cells:
-        if cell.get("cell_type") == "code":
-            cell["outputs"] = [o for o in cell.get("outputs", []) if not (o.get("output_type") == "stream" and o.get("name") == "stderr")]
-
-
-@functools.cache
-def _html_exporter():
-    """One exporter per process: building one compiles its templates (~0.2 s)."""
-    from nbconvert import HTMLExporter
-
-    return HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
-
-
-def render_html(executed, out_html: Path) -> None:
-    """Render an executed notebook (a path, or the notebook itself) to HTML without code cells or prompts."""
-    import copy
-
-    import nbformat
-
-    nb = nbformat.read(executed, as_version=4) if isinstance(executed, (str, Path)) else copy.deepcopy(executed)
-    _strip_noise(nb)
-    exporter = _html_exporter()
-    title = nb.metadata.get("title", Path(out_html).stem)
-    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
-    out_html.write_text(body, encoding="utf-8")
-
-
-def execute_run(run: Run, build_dir: str, kernel: str, progress=None, shared_cache: str | None = None) -> dict:
-    """Execute one run into ``build_dir`` (in its own process) and render it. Returns its status.
+def execute_run(run: Run, build_dir: str, kernel: str, shared_cache: str | None = None) -> dict:
+    """Execute one run into ``build_dir`` (in a pool worker) and render it. Returns its status.
 
     The kernel talks to this process over IPC sockets in a private temporary folder, never TCP.
-    ``progress``, a queue, receives ``(run name, code cells done, code cells in all)`` per cell.
-    ``shared_cache``: a folder where the build's kernels share results computed from the data
-    (:mod:`analysis.cache`), so the scenarios of one notebook do not each recompute them.
+    Progress, ``(run name, code cells done, code cells in all)`` per cell, goes to the queue the
+    worker was started with. ``shared_cache``: a folder where the build's kernels share results
+    computed from the data (:mod:`analysis.cache`).
     """
     import nbformat
     import papermill as pm
@@ -199,113 +145,118 @@ def execute_run(run: Run, build_dir: str, kernel: str, progress=None, shared_cac
 
     def on_cell(cell, cell_index, execute_reply):
         done[0] += 1
-        if progress is not None:
-            progress.put((run.name, done[0], n_code))
+        if _WORKER["progress"] is not None:
+            _WORKER["progress"].put((run.name, done[0], n_code))
 
     start = time.perf_counter()
     status, error = "ok", ""
-    with tempfile.TemporaryDirectory(prefix="nd-kernel-") as sockets:
+    with tempfile.TemporaryDirectory(prefix=f"{KERNEL_DIR_PREFIX}{os.getppid()}-") as sockets:
         config = Config({"KernelManager": {"transport": "ipc", "ip": str(Path(sockets) / "kernel")}})
         try:
             # The notebook is written once at the end (and on error), not after every cell: the
             # build shows its own per-cell progress, and rewriting a notebook full of images 20-50
-            # times cost up to half a second a run.
+            # times cost up to half a second a run. The kernel logs only critical errors: jupyter_client
+            # interrupts a kernel before shutting it down, which ipykernel logs as an error.
             executed = pm.execute_notebook(str(run.notebook), str(out_nb), parameters=run.parameters, kernel_name=kernel,
                                            cwd=str(paths.NOTEBOOKS), progress_bar=False, log_output=False, config=config,
-                                           on_cell_executed=on_cell, request_save_on_cell_execute=False)
-            render_html(executed, Path(build_dir) / f"{run.name}.html")
+                                           on_cell_executed=on_cell, request_save_on_cell_execute=False,
+                                           extra_arguments=["--IPKernelApp.log_level=CRITICAL"])
+            render.render_html(executed, Path(build_dir) / f"{run.name}.html")
         except Exception as exc:  # noqa: BLE001 - every failure is reported in the status table
             message = str(exc).strip().splitlines()
             status, error = "failed", f"{type(exc).__name__}: {message[-1] if message else ''}"
     return {"run": run.name, "status": status, "error": error, "duration_s": round(time.perf_counter() - start, 2)}
 
 
-def _git_commit() -> str:
+# --- worker processes -------------------------------------------------------------------------------
+
+KERNEL_DIR_PREFIX = "nd-kernel-"
+SHARED_DIR_PREFIX = "nd-shared-cache-"
+BUILD_DIR_PREFIX = ".reports-build-"
+OLD_DIR_PREFIX = ".reports-old-"
+_WORKER: dict = {"progress": None}
+
+
+def _kill_tree(pid: int, grace_s: float = 1.0) -> None:
+    """Terminate a process's descendants (kernels first), then the process; SIGKILL what is left after ``grace_s``."""
+    import psutil
+
     try:
-        return subprocess.run(["git", "rev-parse", "HEAD"], cwd=paths.ROOT, capture_output=True, text=True, check=True).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
-
-
-def _versions() -> dict:
-    names = ["pandas", "numpy", "matplotlib", "seaborn", "statsmodels", "scipy", "pandera", "papermill", "nbconvert"]
-    out = {"python": sys.version.split()[0]}
-    for n in names:
+        proc = psutil.Process(pid)
+        procs = proc.children(recursive=True) + [proc]
+    except psutil.NoSuchProcess:
+        return
+    for p in procs:
         try:
-            out[n] = metadata.version(n)
-        except metadata.PackageNotFoundError:
-            out[n] = "not installed"
-    return out
+            p.terminate()
+        except psutil.NoSuchProcess:
+            pass
+    _, alive = psutil.wait_procs(procs, timeout=grace_s)
+    for p in alive:
+        try:
+            p.kill()
+        except psutil.NoSuchProcess:
+            pass
 
 
-def _summary(notebook: Path) -> tuple[str, str]:
-    """Title and first paragraph of a notebook's opening markdown cell."""
-    import nbformat
+def _worker_init(progress) -> None:
+    """A pool worker ignores Ctrl-C (the build handles it), dies with the build, and takes its kernel with it."""
+    import signal
 
-    nb = nbformat.read(notebook, as_version=4)
-    for cell in nb.cells:
-        if cell.cell_type == "markdown":
-            lines = [line for line in cell.source.splitlines()]
-            title = next((line.lstrip("# ").strip() for line in lines if line.startswith("#")), notebook.stem)
-            paras = [p.strip() for p in "\n".join(line for line in lines if not line.startswith("#")).split("\n\n") if p.strip()]
-            return title, (paras[0] if paras else "")
-    return notebook.stem, ""
+    _WORKER["progress"] = progress
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
+    def on_term(signum, frame):
+        import psutil
 
-def write_index(build_dir: Path, runs: list[Run], statuses: dict[str, dict]) -> None:
-    """The landing page: one card per report with its summary and key figures."""
-    cards = []
-    for run in runs:
-        title, summary = _summary(run.notebook)
-        results_file = build_dir / f"{run.name}.results.json"
-        figures = ""
-        if results_file.exists():
-            key = json.loads(results_file.read_text(encoding="utf-8")).get("key_figures", {})
-            items = "".join(f"<li>{html.escape(str(k))}: <b>{html.escape(str(v))}</b></li>" for k, v in key.items())
-            figures = f"<ul>{items}</ul>" if items else ""
-        scenario = "" if run.scenario == "default" else f" <small>(scenario: {html.escape(run.scenario)})</small>"
-        cards.append(f'<section><h2><a href="{run.name}.html">{html.escape(title)}</a>{scenario}</h2>'
-                     f"<p>{html.escape(summary)}</p>{figures}</section>")
-    page = f"""<!doctype html><html lang="en"><head><meta charset="utf-8">
-<title>Nd / NdFeB market reports</title>
-<style>body{{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;line-height:1.5}}
-section{{border-top:1px solid #ccc;padding:.5rem 0}} small{{color:#666}}</style></head><body>
-<h1>Nd / NdFeB market reports</h1>
-<p>Reproducible, parameterised analyses of the neodymium and NdFeB magnet market. Every figure names its
-source; see each report's notes. Built from commit <code>{html.escape(_git_commit()[:12])}</code>.</p>
-{''.join(cards)}
-</body></html>
-"""
-    (build_dir / "index.html").write_text(page, encoding="utf-8")
+        for child in psutil.Process().children(recursive=True):
+            try:
+                child.kill()
+            except psutil.NoSuchProcess:
+                pass
+        os._exit(143)
+
+    signal.signal(signal.SIGTERM, on_term)
+    if sys.platform.startswith("linux"):
+        try:  # PR_SET_PDEATHSIG: SIGTERM this worker when the build process dies, even by SIGKILL
+            import ctypes
+
+            ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)
+        except OSError:
+            pass
+    if os.getppid() == 1:  # the build died before the line above ran
+        os._exit(1)
 
 
-def _print_table(results: list[dict]) -> None:
-    width = max([len(r["run"]) for r in results] + [8])
-    print(f"\n{'report':<{width}}  status   seconds  error")
-    for r in results:
-        print(f"{r['run']:<{width}}  {r['status']:<7}  {r['duration_s']:>7}  {r.get('error', '')}")
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
-def _publish(build_dir: Path, target: Path) -> None:
-    """Swap the finished build in for ``target`` (the old folder is removed only afterwards)."""
-    old = None
-    if target.exists():
-        old = target.with_name(f".reports-old-{os.getpid()}")
-        target.rename(old)
-    build_dir.rename(target)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+def remove_leftovers(parent: Path) -> list[Path]:
+    """Remove build, swap, kernel and cache folders left by builds that died; return what was removed.
 
+    Each folder's name carries the process id of the build that made it; a folder whose build is
+    still running is left alone.
+    """
+    import re
 
-def check_parameters(runs: list[Run]) -> list[str]:
-    """Every parameter problem in every run, checked against the notebooks' declarations."""
-    from analysis import params
-
-    found = []
-    for run in runs:
-        label = _display(run.scenario_file) if run.scenario_file else run.notebook.name
-        found += [f"{label}: {p}" for p in params.problems(run.notebook, run.parameters)]
-    return found
+    found = [p for p in Path(parent).glob(".reports-*-*") if p.name.startswith((BUILD_DIR_PREFIX, OLD_DIR_PREFIX))]
+    tmp = Path(tempfile.gettempdir())
+    found += [p for p in tmp.glob("nd-*-*") if p.name.startswith((KERNEL_DIR_PREFIX, SHARED_DIR_PREFIX))]
+    removed = []
+    for folder in found:
+        m = re.search(r"-(\d+)-", folder.name[folder.name.index("-", 1):])
+        if m and _pid_alive(int(m.group(1))):
+            continue
+        shutil.rmtree(folder, ignore_errors=True)
+        removed.append(folder)
+    return removed
 
 
 class _Progress:
@@ -340,15 +291,18 @@ class _Progress:
 
 
 def _execute_all(todo: list[Run], build_dir: Path, kernel: str, jobs: int) -> dict[str, dict]:
+    """Execute ``todo`` in ``jobs`` worker processes. On Ctrl-C (or any error here) every worker and
+    its kernel is stopped before the exception goes on."""
     import multiprocessing as mp
     import queue
 
     statuses = {}
     progress = _Progress(todo)
-    with mp.Manager() as manager, tempfile.TemporaryDirectory(prefix="nd-shared-cache-") as shared:
-        events = manager.Queue()
-        with cf.ProcessPoolExecutor(max_workers=max(1, jobs)) as pool:
-            futures = {pool.submit(execute_run, run, str(build_dir), kernel, events, shared): run for run in todo}
+    events = mp.get_context().Queue()
+    with tempfile.TemporaryDirectory(prefix=f"{SHARED_DIR_PREFIX}{os.getpid()}-") as shared:
+        pool = cf.ProcessPoolExecutor(max_workers=jobs, initializer=_worker_init, initargs=(events,))
+        try:
+            futures = {pool.submit(execute_run, run, str(build_dir), kernel, shared): run for run in todo}
             pending = set(futures)
             while pending:
                 done, pending = cf.wait(pending, timeout=0.2, return_when=cf.FIRST_COMPLETED)
@@ -362,7 +316,16 @@ def _execute_all(todo: list[Run], build_dir: Path, kernel: str, jobs: int) -> di
                     statuses[res["run"]] = res
                     if not progress.tty:
                         print(f"{res['run']}: {res['status']} in {res['duration_s']} s", flush=True)
-    progress.close()
+        except BaseException:
+            workers = list((getattr(pool, "_processes", None) or {}).keys())
+            for pid in workers:
+                _kill_tree(pid, grace_s=0.5)
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+        finally:
+            progress.close()
+        pool.shutdown(wait=True)
+    events.close()
     return statuses
 
 
@@ -374,49 +337,227 @@ def _longest_first(todo: list[Run], *manifests: Path) -> list[Run]:
     """
     took: dict[str, float] = {}
     for path in reversed(manifests):
-        if path.exists():
+        for r in read_manifest(path, quiet=True).get("runs", []):
             try:
-                took.update({r["run"]: float(r["duration_s"]) for r in json.loads(path.read_text(encoding="utf-8"))["runs"]
-                             if "duration_s" in r})
-            except (ValueError, KeyError, TypeError):
-                continue  # a damaged manifest only costs the scheduling hint
+                took[r["run"]] = float(r["duration_s"])
+            except (KeyError, TypeError, ValueError):
+                continue  # a damaged entry only costs the scheduling hint
     return sorted(todo, key=lambda r: -took.get(r.name, float("inf")))
 
 
-def build(notebooks: list[str] | None = None, force: bool = False, jobs: int = 2, target: Path | None = None) -> int:
-    """Build the reports into ``target`` (default reports/); return the exit code (0 = published)."""
-    target = Path(target) if target is not None else paths.REPORTS
-    selected = discover_runs(notebooks)
-    if not selected:
-        print("no notebooks found under notebooks/", file=sys.stderr)
-        return 1
-    manifest_path = target / MANIFEST
-    previous = {}
-    if manifest_path.exists():
-        previous = {r["run"]: r for r in json.loads(manifest_path.read_text(encoding="utf-8")).get("runs", [])}
-    # Building some notebooks keeps the other published reports as they are.
+# --- the manifest and the published files ------------------------------------------------------
+
+def _git_commit() -> str:
+    try:
+        return subprocess.run(["git", "rev-parse", "HEAD"], cwd=paths.ROOT, capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+
+
+def _versions() -> dict:
+    names = ["pandas", "numpy", "matplotlib", "seaborn", "statsmodels", "scipy", "pandera", "papermill", "nbconvert"]
+    out = {"python": sys.version.split()[0]}
+    for n in names:
+        try:
+            out[n] = metadata.version(n)
+        except metadata.PackageNotFoundError:
+            out[n] = "not installed"
+    return out
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def read_manifest(path: Path, quiet: bool = False) -> dict:
+    """The previous build's manifest, or ``{}`` when it is missing or damaged (then nothing is cached)."""
+    path = Path(path)
+    if not path.exists():
+        return {}
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(manifest, dict) or not isinstance(manifest.get("runs", []), list) \
+                or not all(isinstance(r, dict) and "run" in r for r in manifest.get("runs", [])):
+            raise ValueError("unexpected structure")
+        return manifest
+    except (ValueError, UnicodeDecodeError) as err:
+        if not quiet:
+            print(f"warning: {_display(path)} is damaged ({err}); treating it as no cache and rebuilding everything",
+                  file=sys.stderr)
+        return {}
+
+
+def _display(path: Path) -> str:
+    from analysis.runs import display_path
+
+    return display_path(path)
+
+
+def _outputs(build_dir: Path, name: str) -> dict[str, str]:
+    """Checksums of a run's published files."""
+    return {f.name: _sha256(f) for f in (build_dir / f"{name}{s}" for s in (".ipynb", ".html", ".results.json")) if f.exists()}
+
+
+def unverified(target: Path, manifest: dict) -> tuple[set[str], list[str]]:
+    """Runs whose published files do not match the manifest's checksums, and files no build made.
+
+    Returns ``(run names to rebuild, stray file names)``.
+    """
+    if not manifest:
+        return set(), []  # nothing to verify against: every run is rebuilt anyway
+    mismatched, listed = set(), {MANIFEST, "index.html", FAILED_DIR}
+    for r in manifest.get("runs", []):
+        files = r.get("outputs") or {}
+        listed |= set(files)
+        for name, digest in files.items():
+            f = target / name
+            if not f.is_file() or _sha256(f) != digest:
+                mismatched.add(r["run"])
+        if not files:
+            mismatched.add(r["run"])  # a manifest from before checksums: verify by rebuilding
+    index = target / "index.html"
+    if manifest and (not index.is_file() or _sha256(index) != manifest.get("index_sha256")):
+        listed.discard("index.html")
+    strays = sorted(p.name for p in target.iterdir() if p.name not in listed) if target.is_dir() else []
+    return mismatched, strays
+
+
+def _print_table(results: list[dict]) -> None:
+    width = max([len(r["run"]) for r in results] + [8])
+    print(f"\n{'report':<{width}}  status   seconds  error")
+    for r in results:
+        print(f"{r['run']:<{width}}  {r['status']:<7}  {r['duration_s']:>7}  {r.get('error', '')}")
+
+
+def _publish(build_dir: Path, target: Path) -> None:
+    """Swap the finished build in for ``target`` (the old folder is removed only afterwards).
+
+    The build folder was made private (0700) by ``mkdtemp``; the published folder gets the
+    permissions the umask gives any new folder, so a web server can serve it.
+    """
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(build_dir, 0o777 & ~umask)
+    old = None
+    if target.exists():
+        old = target.with_name(f"{OLD_DIR_PREFIX}{os.getpid()}-{os.urandom(3).hex()}")
+        target.rename(old)
+    build_dir.rename(target)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def _check_data(shared_hash: str, previous: dict) -> list[str]:
+    """Every schema and provenance problem in data/ (what ``validate`` prints); skipped when the inputs
+    were validated by the last good build."""
+    if previous.get("validated_inputs") == shared_hash:
+        return []
+    from analysis import data
+
+    return [str(p) for p in data.validate_all()]
+
+
+def _refuse(headline: str, lines: list[str], code: int) -> int:
+    print(headline, file=sys.stderr)
+    for line in lines:
+        print(f"  - {line}", file=sys.stderr)
+    return code
+
+
+# --- the build -------------------------------------------------------------------------------------
+
+def _plan(selected: list[Run], notebooks, force: bool, target: Path, previous: dict):
+    """Split the runs into those to execute and those whose verified published files are re-used."""
+    prev_runs = {r["run"]: r for r in previous.get("runs", [])}
+    mismatched, strays = unverified(target, previous)
+    for name in sorted(mismatched & set(prev_runs)):
+        if prev_runs[name].get("outputs"):
+            print(f"{_display(target)}/{name}.*: published files do not match the manifest's checksums; rebuilding {name}",
+                  file=sys.stderr)
+    for name in strays:
+        print(f"{_display(target)}/{name}: not made by the build; it will not be published", file=sys.stderr)
+    # Building some notebooks keeps the other published (and verified) reports as they are.
     chosen = {r.name for r in selected}
-    kept = [r for r in discover_runs() if r.name not in chosen and r.name in previous
-            and (target / f"{r.name}.html").exists()] if notebooks else []
-    runs = sorted(selected + kept, key=lambda r: r.name)
+    kept = [r for r in discover() if r.name not in chosen and r.name in prev_runs and r.name not in mismatched] \
+        if notebooks else []
     shared = _hash_files(input_files())
     hashes = {run.name: run_hash(run, shared) for run in selected}
-    hashes.update({run.name: previous[run.name].get("input_hash") for run in kept})
-    cached = [r for r in selected if not force and previous.get(r.name, {}).get("input_hash") == hashes[r.name]
-              and (target / f"{r.name}.html").exists()] + kept
-    todo = _longest_first([r for r in selected if r not in cached], manifest_path, paths.REPORTS / MANIFEST)
-    if not todo:
-        print(f"reports are up to date ({len(cached)} cached); use --force to rebuild")
+    hashes.update({run.name: prev_runs[run.name].get("input_hash") for run in kept})
+    cached = [r for r in selected if not force and r.name not in mismatched
+              and prev_runs.get(r.name, {}).get("input_hash") == hashes[r.name]] + kept
+    todo = [r for r in selected if r not in cached]
+    runs = sorted(selected + kept, key=lambda r: r.name)
+    dirty = bool(strays) or bool(todo) or {r["run"] for r in previous.get("runs", [])} != {r.name for r in runs}
+    return runs, cached, todo, hashes, shared, dirty
+
+
+def _finish(build_dir: Path, target: Path, runs: list[Run], statuses: dict, shared: str) -> int:
+    """Status table; then either publish the build (exit 0) or keep the failed notebooks aside (exit 1)."""
+    ordered = [statuses[r.name] for r in runs]
+    _print_table(ordered)
+    failed = [s for s in ordered if s["status"] == "failed"]
+    if failed:
+        keep = target / FAILED_DIR
+        keep.mkdir(parents=True, exist_ok=True)
+        for s in failed:
+            nb = build_dir / f"{s['run']}.ipynb"
+            if nb.exists():
+                shutil.copy2(nb, keep / nb.name)
+        names = ", ".join(s["run"] for s in failed)
+        print(f"\nFAILED: {names}. The last good reports are untouched; the failed notebooks, with their "
+              f"errors, are in {_display(keep)}/", file=sys.stderr)
+        return 1
+    render.write_index(build_dir, runs, _git_commit())
+    for s in ordered:
+        s["outputs"] = _outputs(build_dir, s["run"])
+    manifest = {
+        "git_commit": _git_commit(),
+        "built_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "package_versions": _versions(),
+        "validated_inputs": shared,
+        "input_checksums": {str(p.relative_to(paths.ROOT)): _sha256(p) for p in sorted(input_files())},
+        "index_sha256": _sha256(build_dir / "index.html"),
+        "runs": [{"run": s["run"], **{k: v for k, v in s.items() if k != "run"}} for s in ordered],
+    }
+    (build_dir / MANIFEST).write_text(json.dumps(manifest, indent=2, default=str) + "\n", encoding="utf-8")
+    _publish(build_dir, target)
+    print(f"\npublished {len(runs)} report(s) to {_display(target)}/index.html")
+    return 0
+
+
+def build(notebooks: list[str] | None = None, force: bool = False, jobs: int = 2, target: Path | None = None) -> int:
+    """Build the reports into ``target`` (default reports/); return the exit code.
+
+    0: published (or already up to date); 1: data problems or a failed run, the last good reports
+    kept; 2: a usage or scenario problem, found before anything ran.
+    """
+    target = Path(target) if target is not None else paths.REPORTS
+    if jobs < 1:
+        return _refuse(f"Refusing to build: --jobs must be at least 1, got {jobs}.", [], 2)
+    for folder in remove_leftovers(target.parent):
+        print(f"removed {_display(folder)}, left by a build that did not finish", file=sys.stderr)
+    try:
+        selected = discover(notebooks)
+    except RunError as err:
+        return _refuse(err.headline, err.problems, err.exit_code)
+    if not selected:
+        return _refuse("no notebooks found under notebooks/", [], 1)
+    previous = read_manifest(target / MANIFEST)
+    runs, cached, todo, hashes, shared, dirty = _plan(selected, notebooks, force, target, previous)
+    if not dirty:
+        print(f"reports are up to date ({len(cached)} cached, checksums verified); use --force to rebuild")
         return 0
+    bad = _check_data(shared, previous)
+    if bad:
+        return _refuse(f"Refusing to build: {len(bad)} problem(s) in data/ (the same checks as `python -m analysis "
+                       "validate`); the last good reports are untouched.", bad, 1)
     bad = check_parameters(todo)
     if bad:
-        print("Refusing to build: parameters do not match the notebooks' declarations.", file=sys.stderr)
-        for line in bad:
-            print(f"  - {line}", file=sys.stderr)
-        return 2
-
+        return _refuse("Refusing to build: parameters do not match the notebooks' declarations (nothing was run).", bad, 2)
+    todo = _longest_first(todo, target / MANIFEST, paths.REPORTS / MANIFEST)
+    prev_runs = {r["run"]: r for r in previous.get("runs", [])}
     target.parent.mkdir(parents=True, exist_ok=True)
-    build_dir = Path(tempfile.mkdtemp(prefix=".reports-build-", dir=target.parent))
+    build_dir = Path(tempfile.mkdtemp(prefix=f"{BUILD_DIR_PREFIX}{os.getpid()}-", dir=target.parent))
     try:
         statuses: dict[str, dict] = {}
         for run in cached:
@@ -424,44 +565,18 @@ def build(notebooks: list[str] | None = None, force: bool = False, jobs: int = 2
                 src = target / f"{run.name}{suffix}"
                 if src.exists():
                     shutil.copy2(src, build_dir / src.name)
-            statuses[run.name] = {**previous[run.name], "status": "cached"}
-        kernel = kernel_name()
-        print(f"building {len(todo)} report(s), {len(cached)} cached, kernel {kernel}, {jobs} at a time", flush=True)
-        statuses.update(_execute_all(todo, build_dir, kernel, jobs))
+            statuses[run.name] = {**prev_runs[run.name], "status": "cached"}
+        if todo:
+            kernel = kernel_name()
+            print(f"building {len(todo)} report(s), {len(cached)} cached, kernel {kernel}, {jobs} at a time", flush=True)
+            statuses.update(_execute_all(todo, build_dir, kernel, jobs))
         for run in runs:
-            statuses[run.name]["input_hash"] = hashes[run.name]
-            statuses[run.name]["parameters"] = run.parameters
-            statuses[run.name]["scenario_file"] = _display(run.scenario_file) if run.scenario_file else None
-        ordered = [statuses[r.name] for r in runs]
-        _print_table(ordered)
-        failed = [s for s in ordered if s["status"] == "failed"]
-        if failed:
-            keep = target / FAILED_DIR
-            keep.mkdir(parents=True, exist_ok=True)
-            for s in failed:
-                nb = build_dir / f"{s['run']}.ipynb"
-                if nb.exists():
-                    shutil.copy2(nb, keep / nb.name)
-            names = ", ".join(s["run"] for s in failed)
-            print(f"\nFAILED: {names}. The last good reports are untouched; the failed notebooks, with their "
-                  f"errors, are in {keep}/", file=sys.stderr)
-            return 1
-        write_index(build_dir, runs, statuses)
-        manifest = {
-            "git_commit": _git_commit(),
-            "built_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-            "package_versions": _versions(),
-            "input_checksums": {str(p.relative_to(paths.ROOT)): hashlib.sha256(p.read_bytes()).hexdigest()
-                                for p in sorted(input_files())},
-            "runs": [{"run": s["run"], **{k: v for k, v in s.items() if k != "run"}} for s in ordered],
-        }
-        (build_dir / MANIFEST).write_text(json.dumps(manifest, indent=2, default=str) + "\n", encoding="utf-8")
-        _publish(build_dir, target)
-        print(f"\npublished {len(runs)} report(s) to {target}/index.html")
-        return 0
+            statuses[run.name].update(input_hash=hashes[run.name], parameters=run.parameters,
+                                      scenario_file=_display(run.scenario_file) if run.scenario_file else None)
+        return _finish(build_dir, target, runs, statuses, shared)
     finally:
         if build_dir.exists():
             shutil.rmtree(build_dir, ignore_errors=True)
 
 
-__all__ = ["Run", "build", "check_parameters", "discover_runs", "output_dir", "records", "render_html", "write_results"]
+__all__ = ["build", "output_dir", "read_manifest", "records", "remove_leftovers", "write_results"]

@@ -124,9 +124,9 @@ def main() -> int:
     if args.repeat < 1:
         parser.error("--repeat must be at least 1")
     sys.path.insert(0, str(ROOT))
-    from analysis import report
+    from analysis import runs as runs_mod
 
-    runs = report.discover_runs()
+    runs = runs_mod.discover()
     times: dict[str, list[float]] = {"cold": [], "warm": [], "floor": []}
     with tempfile.TemporaryDirectory(prefix="nd-bench-") as tmp:
         tmp = Path(tmp)

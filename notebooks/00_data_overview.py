@@ -36,10 +36,11 @@ import pandas as pd
 from IPython.display import Markdown, display
 
 import analysis
-from analysis import consistency, exports, plotting, report
+from analysis import consistency, exports, plotting, report, tables
 from analysis.data import catalogue_table, coverage_by_year
 
 plotting.use_style()
+tables.install()  # every table: escaped, no index column, thousands separators
 pd.set_option("display.max_colwidth", 110)
 coverage = coverage_by_year(start_year, end_year)  # checks the year range
 export_series = exports.monthly(exports_destination, start=exports_start)
@@ -161,8 +162,8 @@ results = {
     "disagreements": report.records(
         checks.loc[checks["verdict"] == consistency.VERDICT_BAD, ["check", "statement", "stated", "recomputed"]], 4),
 }
-report.write_results("00_data_overview", results)
-display(Markdown("The key figures above are also written, machine-readable, to `reports/00_data_overview.results.json`."))
+path = report.write_results("00_data_overview", results)
+display(Markdown(report.results_note(path)))
 
 # %% [markdown]
 # ## Caveats

@@ -41,7 +41,7 @@ import warnings
 import pandas as pd
 from IPython.display import Markdown, display
 
-from analysis import plotting, report
+from analysis import plotting, report, tables
 from analysis import price_charts as charts
 from analysis import prices as pr
 
@@ -49,6 +49,7 @@ params = pr.validate_parameters(currency=currency, unit=unit, vat=vat, products=
                                 max_fx_gap_days=max_fx_gap_days, forecast_horizon_months=forecast_horizon_months,
                                 max_interp_gap_months=max_interp_gap_months)
 plotting.use_style()
+tables.install()  # every table: escaped, no index column, thousands separators
 pd.set_option("display.max_colwidth", 140)
 points = pr.price_points(currency=currency, unit=unit, vat=vat, max_fx_gap_days=max_fx_gap_days,
                          products=products, start=start, end=end)
@@ -293,7 +294,7 @@ results = {
         ratios[["pair", "date", "basis", "assessor", "ratio", "parity_ratio", "premium_over_parity_pct"]], 4),
 }
 path = report.write_results("01_price_history", results)
-display(Markdown(f"The key figures and the full tables are written, machine-readable, to `reports/{path.name}`."))
+display(Markdown(report.results_note(path)))
 
 # %% [markdown]
 # ## Caveats

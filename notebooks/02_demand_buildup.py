@@ -46,7 +46,7 @@ import numpy as np
 import pandas as pd
 from IPython.display import Markdown, display
 
-from analysis import demand, plotting, report, units
+from analysis import demand, plotting, report, tables, units
 
 scenario = demand.validate_scenario(dict(
     scenario_name=scenario_name, horizon_year=horizon_year, growth_pct_per_year=growth_pct_per_year,
@@ -56,6 +56,7 @@ scenario = demand.validate_scenario(dict(
 H = scenario["horizon_year"]
 TAG = f"scenario '{scenario_name}'"
 plotting.use_style()
+tables.install()  # every table: escaped, no index column, thousands separators
 pd.set_option("display.max_colwidth", 90)
 COLOURS = dict(zip(demand.SECTORS, plotting.sns.color_palette("tab10", len(demand.SECTORS))))
 LABELS = demand.SECTOR_LABELS
@@ -63,10 +64,7 @@ SEED = ["seed002_smm_forum"]
 kt = mticker.FuncFormatter(lambda x, _: f"{x / 1000:,.0f}")
 
 
-def show(df, decimals=0):
-    """A table without its index, numbers with thousands separators."""
-    df = df.astype({c: str for c in df.columns if c == "year"})
-    return df.style.format(precision=decimals, thousands=",", na_rep="").hide(axis="index")
+show = tables.show
 
 
 result = demand.project(scenario)
@@ -158,7 +156,7 @@ repro = repro.rename(index=LABELS)
 diff = (repro["model, t"] - repro["seed 002, t"]).abs()
 max_diff = float(diff.max().max())
 display(Markdown(f"Largest difference between model and seed 002: **{max_diff:.1e} t** (floating-point rounding)."))
-repro.style.format(precision=0, thousands=",")
+show(repro, 0)
 
 # %% [markdown]
 # ## Humanoid robots: what seed 003's figures imply
@@ -394,7 +392,7 @@ results = {
     "seed_reproduction_max_difference_t": max_diff,
 }
 path = report.write_results(demand.results_name(scenario_name), results)
-display(Markdown(f"The results of {TAG} are also written, machine-readable, to `reports/{path.name}`."))
+display(Markdown(report.results_note(path)))
 
 # %% [markdown]
 # ## Caveats

@@ -5,6 +5,8 @@
 #     text_representation:
 #       extension: .py
 #       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python (nd-market)
 #     language: python
@@ -40,12 +42,13 @@ import warnings
 import pandas as pd
 from IPython.display import Markdown, display
 
-from analysis import exports, impact, plotting, report
+from analysis import exports, impact, plotting, report, tables
 from analysis import prices as pr
 
 p = impact.validate_parameters(control_date, pre_start, method, destinations, disruption_end, hac_maxlags,
                                interval_level, sensitivity_windows, series_start)
 plotting.use_style()
+tables.install()  # every table: escaped, no index column, thousands separators
 pd.set_option("display.max_colwidth", 250)
 pct = f"{interval_level:.0%}"
 
@@ -307,8 +310,8 @@ results = {
     "seed_statements": report.records(claims.drop(columns="passage"), 3),
     "seed_levels": report.records(levels.drop(columns="passage"), 1),
 }
-report.write_results("03_export_controls", results)
-display(Markdown("The key figures are also written, machine-readable, to `reports/03_export_controls.results.json`."))
+path = report.write_results("03_export_controls", results)
+display(Markdown(report.results_note(path)))
 
 # %% [markdown]
 # ## Caveats

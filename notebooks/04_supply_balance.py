@@ -47,7 +47,7 @@ import numpy as np
 import pandas as pd
 from IPython.display import Markdown, display
 
-from analysis import demand, plotting, report, supply
+from analysis import demand, plotting, report, supply, tables
 
 p = supply.validate_parameters(dict(
     demand_scenario=demand_scenario, ndpr_share_of_reo=ndpr_share_of_reo, pr_share_of_ndpr=pr_share_of_ndpr,
@@ -61,16 +61,14 @@ chain = supply.Chain.from_parameters(p)
 H = scenario["horizon_year"]
 TAG = f"demand scenario '{demand_scenario}'"
 plotting.use_style()
+tables.install()  # every table: escaped, no index column, thousands separators
 pd.set_option("display.max_colwidth", 120)
 LABELS = demand.SECTOR_LABELS
 COLOURS = dict(zip(demand.SECTORS, plotting.sns.color_palette("tab10", len(demand.SECTORS))))
 kt = mticker.FuncFormatter(lambda x, _: f"{x / 1000:,.0f}")
 
 
-def show(df, decimals=0):
-    """A table without its index, numbers with thousands separators."""
-    df = df.astype({c: str for c in df.columns if c == "year"})
-    return df.style.format(precision=decimals, thousands=",", na_rep="").hide(axis="index")
+show = tables.show
 
 
 display(Markdown(f"**{TAG}** (horizon {H}) · Pr-Nd share of REO **{chain.ndpr_share_of_reo:.0%} (assumption)** · "
@@ -179,7 +177,7 @@ display(Markdown(
 # %%
 quota_2025 = float(quotas.set_index("year").loc[2025, "mining_total_t_reo"])
 forward = chain.table(quota_2025)
-forward.style.format({"factor": "{:.3f}", "mass_t": "{:,.0f}"}, na_rep="").hide(axis="index")
+show(forward, {"factor": 3, "mass_t": 0})
 
 # %%
 production = supply.china_magnet_production().set_index("year")
@@ -282,7 +280,7 @@ NDPR_LABELS = {
     "smelting_quota_t_reo": "smelting/separation quota, t REO", "smelting_quota_ndpr_oxide_t": "Pr-Nd oxide in the smelting quota, t",
     "gap_ndpr_oxide_t": "gap: production minus mining quota, t oxide", "coverage_pct": "mining quota / production, %",
     "breakeven_ndpr_share_pct": "Pr-Nd share of REO that would close the gap, %"}
-ndpr.set_index("year").T.rename(index=NDPR_LABELS).style.format("{:,.0f}")
+show(ndpr.set_index("year").T.rename(index=NDPR_LABELS), 0)
 
 # %%
 n25 = ndpr.set_index("year").loc[2025]
@@ -486,7 +484,7 @@ results = {
     "crma": report.records(crma, 3),
 }
 written = report.write_results(supply.NOTEBOOK_STEM, results)
-display(Markdown(f"The results are also written, machine-readable, to `reports/{written.name}`."))
+display(Markdown(report.results_note(written)))
 
 # %% [markdown]
 # ## Caveats

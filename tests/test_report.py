@@ -4,7 +4,7 @@ import json
 import nbformat
 import pytest
 
-from analysis import params, paths, report
+from analysis import params, paths, report, runs
 
 
 def _notebook(path, body, parameters="x = 1  # a number; range: 0..10\nmode = \"a\"  # mode; one of: a, b"):
@@ -105,7 +105,7 @@ def test_a_base_scenario_stands_for_the_defaults(project):
     (paths.SCENARIOS / "10_alpha").mkdir()
     (paths.SCENARIOS / "10_alpha" / "base.yaml").write_text("x: 1\n")
     (paths.SCENARIOS / "10_alpha" / "big.yaml").write_text("x: 7\n")
-    assert [r.name for r in report.discover_runs()] == ["10_alpha__base", "10_alpha__big", "11_beta"]
+    assert [r.name for r in runs.discover()] == ["10_alpha__base", "10_alpha__big", "11_beta"]
 
 
 def test_records_are_json_ready():
@@ -119,7 +119,7 @@ def test_records_are_json_ready():
 
 
 def test_longest_runs_are_scheduled_first(tmp_path):
-    runs = [report.Run(tmp_path / f"{name}.ipynb") for name in ("a", "b", "c", "d")]
+    runs = [runs.Run(tmp_path / f"{name}.ipynb") for name in ("a", "b", "c", "d")]
     manifest = tmp_path / "manifest.json"
     manifest.write_text(json.dumps({"runs": [{"run": "a", "duration_s": 2.0}, {"run": "b", "duration_s": 9.5},
                                              {"run": "c", "duration_s": 4.0}]}))
