@@ -55,6 +55,18 @@ def _strip_noise(nb) -> None:
                                if not (o.get("output_type") == "stream" and o.get("name") == "stderr")]
 
 
+def _markdown_outputs_to_html(nb) -> None:
+    """Turn Markdown outputs into HTML before sanitising: a ``[link](javascript:...)`` is only a link,
+    and only cleanable, once it is HTML."""
+    from nbconvert.filters.markdown_mistune import markdown2html_mistune
+
+    for cell in nb.cells:
+        for out in cell.get("outputs", []) if cell.get("cell_type") == "code" else []:
+            data = out.get("data", {})
+            if "text/markdown" in data:
+                data["text/html"] = markdown2html_mistune(data.pop("text/markdown"))
+
+
 def render_html(executed, out_html: Path) -> None:
     """Render an executed notebook (a path, or the notebook itself) to sanitised HTML without code cells or prompts."""
     import nbformat
@@ -63,6 +75,7 @@ def render_html(executed, out_html: Path) -> None:
     _strip_noise(nb)
     for i, cell in enumerate(nb.cells):
         cell["id"] = f"cell-{i}"  # papermill's injected cell has a random id: pages must not differ by it
+    _markdown_outputs_to_html(nb)
     nb, _ = _sanitizer().preprocess(nb, {})
     title = str(nb.metadata.get("title", Path(out_html).stem))
     body, _ = _html_exporter().from_notebook_node(nb, resources={"metadata": {"name": html.escape(title)}})

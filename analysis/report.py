@@ -184,18 +184,18 @@ def _kill_tree(pid: int, grace_s: float = 1.0) -> None:
     try:
         proc = psutil.Process(pid)
         procs = proc.children(recursive=True) + [proc]
-    except psutil.NoSuchProcess:
+    except psutil.Error:
         return
     for p in procs:
         try:
             p.terminate()
-        except psutil.NoSuchProcess:
+        except psutil.Error:
             pass
     _, alive = psutil.wait_procs(procs, timeout=grace_s)
     for p in alive:
         try:
             p.kill()
-        except psutil.NoSuchProcess:
+        except psutil.Error:
             pass
 
 
@@ -207,14 +207,16 @@ def _worker_init(progress) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
     def on_term(signum, frame):
-        import psutil
+        try:
+            import psutil
 
-        for child in psutil.Process().children(recursive=True):
-            try:
-                child.kill()
-            except psutil.NoSuchProcess:
-                pass
-        os._exit(143)
+            for child in psutil.Process().children(recursive=True):
+                try:
+                    child.kill()
+                except psutil.Error:
+                    pass
+        finally:  # whatever happened above, this worker ends here
+            os._exit(143)
 
     signal.signal(signal.SIGTERM, on_term)
     if sys.platform.startswith("linux"):

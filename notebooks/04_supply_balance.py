@@ -48,6 +48,7 @@ import pandas as pd
 from IPython.display import Markdown, display
 
 from analysis import demand, plotting, report, supply, tables
+from analysis.text import md
 
 p = supply.validate_parameters(dict(
     demand_scenario=demand_scenario, ndpr_share_of_reo=ndpr_share_of_reo, pr_share_of_ndpr=pr_share_of_ndpr,
@@ -125,8 +126,8 @@ show(quotas.drop(columns=["source_ids"]))
 # %%
 revisions = supply.usgs_revisions("World")
 display(Markdown("Revisions of world output: " + "; ".join(
-    f"{r.to_edition} {'raised' if r.to_t > r.from_t else 'lowered'} {r.year} from {r.from_t:,.0f} to {r.to_t:,.0f} t REO "
-    f"(was {r.from_edition})" for r in revisions.itertuples()) + "." if len(revisions) else "No edition revised world output."))
+    f"{md(r.to_edition)} {'raised' if r.to_t > r.from_t else 'lowered'} {r.year} from {r.from_t:,.0f} to {r.to_t:,.0f} t REO "
+    f"(was {md(r.from_edition)})" for r in revisions.itertuples()) + "." if len(revisions) else "No edition revised world output."))
 editions = supply.usgs_editions()
 main = editions[editions["country"].isin(["China", "World", "Burma", "United States", "Australia"])]
 show(main)

@@ -1,5 +1,7 @@
 """The report build: parameter checks, atomic publish, cache, failure handling, determinism."""
 import json
+import os
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -119,13 +121,104 @@ def test_records_are_json_ready():
 
 
 def test_longest_runs_are_scheduled_first(tmp_path):
-    runs = [runs.Run(tmp_path / f"{name}.ipynb") for name in ("a", "b", "c", "d")]
+    todo = [runs.Run(tmp_path / f"{name}.ipynb") for name in ("a", "b", "c", "d")]
     manifest = tmp_path / "manifest.json"
     manifest.write_text(json.dumps({"runs": [{"run": "a", "duration_s": 2.0}, {"run": "b", "duration_s": 9.5},
                                              {"run": "c", "duration_s": 4.0}]}))
     # d was never timed, so it may be long: it goes first; then 9.5 s, 4 s, 2 s.
-    assert [r.name for r in report._longest_first(runs, manifest)] == ["d", "b", "c", "a"]
+    assert [r.name for r in report._longest_first(todo, manifest)] == ["d", "b", "c", "a"]
     # No history (or a damaged manifest): the order is left as it was.
-    assert [r.name for r in report._longest_first(runs, tmp_path / "missing.json")] == ["a", "b", "c", "d"]
+    assert [r.name for r in report._longest_first(todo, tmp_path / "missing.json")] == ["a", "b", "c", "d"]
     manifest.write_text("{not json")
-    assert [r.name for r in report._longest_first(runs, manifest)] == ["a", "b", "c", "d"]
+    assert [r.name for r in report._longest_first(todo, manifest)] == ["a", "b", "c", "d"]
+
+
+# --- trustworthy output ---------------------------------------------------------------------------
+
+def test_a_damaged_manifest_means_no_cache_not_a_blocked_build(project, capsys):
+    target = project / "reports"
+    assert report.build(target=target) == 0
+    (target / "manifest.json").write_text('{"runs": [{"run": "10_al')  # truncated
+    capsys.readouterr()
+    assert report.build(target=target) == 0
+    err = capsys.readouterr().err
+    assert "manifest.json is damaged" in err and "rebuilding everything" in err
+    assert json.loads((target / "manifest.json").read_text())["runs"]
+
+
+def test_published_files_are_verified_against_the_manifest(project, capsys):
+    target = project / "reports"
+    assert report.build(target=target) == 0
+    good = (target / "10_alpha.results.json").read_bytes()
+    # an outside run overwrote a published results file, and left a stray one
+    (target / "10_alpha.results.json").write_text('{"key_figures": {"x squared": -1}}\n')
+    (target / "10_alpha__typo.results.json").write_text("{}\n")
+    capsys.readouterr()
+    assert report.build(target=target) == 0
+    err = capsys.readouterr().err
+    assert "do not match the manifest's checksums; rebuilding 10_alpha" in err
+    assert "10_alpha__typo.results.json: not made by the build" in err
+    assert (target / "10_alpha.results.json").read_bytes() == good
+    assert not (target / "10_alpha__typo.results.json").exists()
+    # and now it is up to date again
+    capsys.readouterr()
+    assert report.build(target=target) == 0
+    assert "up to date" in capsys.readouterr().out
+
+
+def test_runs_outside_the_build_never_write_into_reports(monkeypatch, tmp_path):
+    monkeypatch.delenv(report.OUTPUT_DIR_ENV, raising=False)
+    monkeypatch.delenv(report.RUN_NAME_ENV, raising=False)
+    monkeypatch.setattr(paths, "SCRATCH", tmp_path / "scratch")
+    written = report.write_results("01_price_history", {"key_figures": {}})
+    assert written.parent == tmp_path / "scratch"
+    assert paths.REPORTS not in written.parents
+    assert "not published" in report.results_note(written)
+    ignored = (paths.ROOT / ".gitignore").read_text().split()
+    assert "scratch/" in ignored and "reports/" in ignored
+
+
+def test_published_reports_are_readable_as_the_umask_allows(project):
+    import os
+    import stat
+
+    target = project / "reports"
+    old = os.umask(0o022)
+    try:
+        assert report.build(target=target) == 0
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(target.stat().st_mode) == 0o755
+    assert all(stat.S_IMODE(p.stat().st_mode) & 0o044 == 0o044 for p in target.iterdir())
+
+
+def test_leftovers_of_dead_builds_are_removed(tmp_path):
+    import subprocess
+    import sys
+    import tempfile
+
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    pid = int(dead.stdout)  # a process that has exited
+    stale = [tmp_path / f".reports-build-{pid}-abc", tmp_path / f".reports-old-{pid}-abc",
+             Path(tempfile.gettempdir()) / f"nd-kernel-{pid}-abc", Path(tempfile.gettempdir()) / f"nd-shared-cache-{pid}-abc"]
+    live = tmp_path / f".reports-build-{os.getpid()}-abc"
+    for folder in stale + [live]:
+        folder.mkdir()
+    removed = report.remove_leftovers(tmp_path)
+    assert set(stale) <= set(removed)
+    assert not any(f.exists() for f in stale)
+    assert live.exists(), "a folder of a build still running is left alone"
+
+
+def test_a_page_shows_no_markup_from_outputs(project):
+    """A notebook that displays raw HTML and Markdown: the rendered page escapes or drops it."""
+    body = ("from IPython.display import HTML, Markdown, display\n"
+            "display(HTML('<script>alert(1)</script><b onclick=\"x()\">bold</b>'))\n"
+            "display(Markdown('[link](javascript:alert(2)) <img src=x onerror=alert(3)>'))")
+    _notebook(paths.NOTEBOOKS / "12_gamma.ipynb", body)
+    target = project / "reports"
+    assert report.build(notebooks=["12_gamma"], target=target) == 0
+    page = (target / "12_gamma.html").read_text()
+    assert "<script>alert(1)" not in page and "onclick" not in page and "onerror=alert" not in page.replace("&lt;", "<").split("<body")[0]
+    assert "javascript:" not in page
+    assert "&lt;script&gt;alert(1)" in page and "<b>bold</b>" in page
