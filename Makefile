@@ -34,7 +34,7 @@ validate: setup ## check every dataset in data/ against its schema and sources
 	$(BIN)/python -m analysis validate
 
 lab: setup ## open JupyterLab on the project's kernel
-	$(BIN)/jupyter lab --notebook-dir=.
+	$(BIN)/jupyter lab --notebook-dir=. $$( [ "$$(id -u)" = 0 ] && echo --allow-root )
 
 benchmark: setup ## time the report build (benchmarks/bench_build.py); ARGS="--repeat 3 --skip-cli" for example
 	$(BIN)/python benchmarks/bench_build.py $(ARGS)

@@ -14,10 +14,23 @@ Modules, one concern each:
 - ``analysis.impact``: counterfactuals for the 2025 export controls (statsmodels)
 - ``analysis.consistency``: recompute every stated growth rate, ratio, share and total
 - ``analysis.plotting``: house style, source notes and event annotations for charts
-- ``analysis.params``: check parameters against a notebook's declaration
-- ``analysis.report``: execute notebooks with papermill and render HTML reports
+- ``analysis.tables``: every table shown, escaped, without an index column, with thousands separators
+- ``analysis.text``: text from data inside Markdown, escaped
+- ``analysis.params``: check parameters against a notebook's declaration and its model's validation
+- ``analysis.runs``: what a build runs (notebooks x scenario files, read strictly)
+- ``analysis.report``: the report build: papermill in worker processes, checks, atomic publish
+- ``analysis.render``: sanitised HTML of a report, and the index page
 """
 __all__ = ["DataValidationError", "catalogue", "load", "load_all"]
+
+
+MODULES = ["cache", "consistency", "data", "demand", "exports", "impact", "params", "paths", "plotting", "price_charts",
+           "prices", "render", "report", "rounding", "runs", "supply", "tables", "text", "units"]
+
+
+def __dir__():
+    # Tab completion in JupyterLab: the loaders and every module, though modules load only when used.
+    return sorted(set(globals()) | set(__all__) | set(MODULES))
 
 
 def __getattr__(name):
@@ -26,4 +39,8 @@ def __getattr__(name):
         from analysis import data
 
         return getattr(data, name)
+    if name in MODULES:
+        import importlib
+
+        return importlib.import_module(f"analysis.{name}")
     raise AttributeError(f"module 'analysis' has no attribute {name!r}")

@@ -72,3 +72,10 @@ def test_overview_runs_with_other_parameters(run_notebook):
 def test_overview_refuses_a_reversed_year_range(run_notebook):
     with pytest.raises(pm.PapermillExecutionError, match=r"start_year \(2026\) must not be after end_year \(2020\)"):
         run_notebook("00_data_overview", start_year=2026, end_year=2020)
+
+
+def test_jupytext_pairs_only_the_notebooks_folder():
+    from jupytext.config import find_jupytext_configuration_file
+
+    assert find_jupytext_configuration_file(str(paths.NOTEBOOKS)) == str(paths.NOTEBOOKS / "jupytext.toml")
+    assert find_jupytext_configuration_file(str(paths.ROOT)) is None, "a scratch notebook elsewhere would get a .py twin"
