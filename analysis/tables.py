@@ -57,7 +57,10 @@ def to_html(df: pd.DataFrame | pd.Series, decimals: int | dict | None = None, ca
     ``decimals``: one number for every number column, a ``{column: decimals}`` dict, or None (by column).
     """
     frame = df.to_frame() if isinstance(df, pd.Series) else df
-    if not isinstance(frame.index, pd.RangeIndex) or any(n is not None for n in frame.index.names):
+    positional = frame.index.nlevels == 1 and frame.index.name is None and pd.api.types.is_integer_dtype(frame.index)
+    if positional:  # a row number (0..n, or what is left of it after filtering) says nothing: drop it
+        frame = frame.reset_index(drop=True)
+    elif not isinstance(frame.index, pd.RangeIndex) or any(n is not None for n in frame.index.names):
         unnamed = frame.index.nlevels == 1 and frame.index.name is None
         frame = frame.reset_index()
         if unnamed:
