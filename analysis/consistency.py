@@ -19,14 +19,15 @@ import math
 
 import pandas as pd
 
-from analysis import cache
+from analysis import cache, claims
 from analysis import exports as exports_mod
 from analysis.data import load
 from analysis.rounding import Interval
 
-VERDICT_OK = "consistent"
-VERDICT_BAD = "disagrees"
-VERDICT_NA = "not checkable"
+# The verdict words live in analysis.claims, shared by every kind of claim.
+VERDICT_OK = claims.CONSISTENT
+VERDICT_BAD = claims.DISAGREES
+VERDICT_NA = claims.NOT_CHECKABLE
 
 COLUMNS = ["check", "claim_id", "statement", "stated", "recomputed", "recomputed_low", "recomputed_high",
            "difference", "verdict", "inputs", "source_ids"]

@@ -31,7 +31,7 @@ import pandas as pd
 import statsmodels.api as sm
 from scipy import stats
 
-from analysis import consistency, exports
+from analysis import claims, consistency, exports
 from analysis.data import load
 
 METHODS = ("seasonal_naive_trend", "its")
@@ -496,7 +496,7 @@ def level_checks(source_kind: str = "seed", dataset_rows: pd.DataFrame | None = 
             verdict, against = "only source", ""
         else:
             agree = all(abs(v - r.value * factor) <= 0.5 for _, v in others)
-            verdict = "consistent" if agree else "disagrees"
+            verdict = claims.CONSISTENT if agree else claims.DISAGREES
             against = "; ".join(f"{v:,.1f} t ({sid})" for sid, v in others)
         rows.append({"source_id": r.source_id, "destination": r.destination,
                      "period": exports.period_label(pd.Period(r.period_start, "M"), pd.Period(r.period_end, "M")),

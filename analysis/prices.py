@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from analysis import cache, units
+from analysis import cache, claims, units
 from analysis.data import load
 from analysis.rounding import Interval
 
@@ -51,8 +51,8 @@ OBSERVED, AVERAGED, INTERPOLATED, GAP = "observed", "averaged", "interpolated", 
 GRID_STATUSES = (OBSERVED, AVERAGED, INTERPOLATED, GAP)
 QUOTED = (OBSERVED, AVERAGED)
 
-VERDICT_OK, VERDICT_BAD, VERDICT_NA = "consistent", "disagrees", "not checkable"
-VERDICT_EDGE = "only at range extremes"
+VERDICT_OK, VERDICT_BAD, VERDICT_NA = claims.CONSISTENT, claims.DISAGREES, claims.NOT_CHECKABLE  # one vocabulary
+VERDICT_EDGE = claims.ONLY_AT_EXTREMES
 CLAIM_COLUMNS = ["claim", "source", "stated", "recomputed", "arithmetic", "verdict", "basis",
                  "stated_value", "recomputed_value", "claim_id"]
 

@@ -42,6 +42,7 @@ import warnings
 import pandas as pd
 from IPython.display import Markdown, display
 
+from analysis import claims as verdicts
 from analysis import exports, impact, plotting, report, tables
 from analysis import prices as pr
 
@@ -294,7 +295,7 @@ results = {
         "loss across methods x windows": f"{ok['lost_t'].min():,.0f} to {ok['lost_t'].max():,.0f} t",
         "US share of exports before -> after": " -> ".join(
             f"{v:.1f}%" for v in share_summary.loc[share_summary["destination"] == "US", "pooled_share_pct"]),
-        "seed export statements consistent": f"{(claims['verdict'] == 'consistent').sum()} of {len(claims)} "
+        "seed export statements consistent": f"{(claims['verdict'] == verdicts.CONSISTENT).sum()} of {len(claims)} "
                                              f"({claims['verdict'].str.startswith('circular').sum()} circular)",
     },
     "parameters": {"control_date": control_date, "pre_start": pre_start, "method": method, "destinations": destinations,
