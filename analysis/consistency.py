@@ -162,6 +162,36 @@ def check_stated(frames: dict[str, pd.DataFrame] | None = None) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
+SEED_STATEMENTS = ("headline", "body")  # demand_china: seed 002's own statements; official / other are not
+
+
+def official_vs_trade_press(demand: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Each official (or other) figure beside seed 002's figure for the same sector, year and metric,
+    where seed 002 reports an actual (a forecast against its outcome is scored elsewhere, not a conflict).
+
+    The two agree when their rounding intervals overlap (:class:`analysis.rounding.Interval`); the
+    difference is official minus seed, in the row's unit (both rows share it, or the pair is skipped).
+    """
+    demand = load("demand_china") if demand is None else demand
+    rows = []
+    others = demand[~demand["statement"].isin(SEED_STATEMENTS)]
+    for r in others.itertuples():
+        seed = demand[(demand["sector"] == r.sector) & (demand["year"] == r.year) & (demand["demand_metric"] == r.demand_metric)
+                      & (demand["statement"] == "body") & (demand["unit"] == r.unit) & (demand["status"] == "actual")]
+        if seed.empty:
+            continue
+        s = seed.iloc[0]
+        a, b = Interval.of(s.value), Interval.of(r.value)
+        rows.append({"check": "official vs trade press", "claim_id": "",
+                     "statement": f"demand_china {r.sector} {r.demand_metric} {r.year}: seed 002 {s.value:g} vs "
+                                  f"{r.statement} {r.value:g} {r.unit}",
+                     "stated": s.value, "recomputed": r.value, "difference": r.value - s.value,
+                     "verdict": VERDICT_OK if a.overlaps(b) else VERDICT_BAD,
+                     "inputs": f"seed 002 vs the {r.statement} release",
+                     "source_ids": f"{s.source_id}, {r.source_id}"})
+    return pd.DataFrame(rows, columns=COLUMNS)
+
+
 def check_conflicts(frames: dict[str, pd.DataFrame] | None = None) -> pd.DataFrame:
     """The same quantity stated twice with different values."""
     frames = frames or {}
@@ -184,7 +214,8 @@ def check_conflicts(frames: dict[str, pd.DataFrame] | None = None) -> pd.DataFra
                          "verdict": VERDICT_BAD, "inputs": "two statements of one relation",
                          "source_ids": ", ".join(dict.fromkeys(group["source_id"]))})
     demand = get("demand_china")
-    for (sector, year, metric), group in demand.groupby(["sector", "year", "demand_metric"]):
+    seed = demand[demand["statement"].isin(SEED_STATEMENTS)]
+    for (sector, year, metric), group in seed.groupby(["sector", "year", "demand_metric"]):
         values = group["value"].unique()
         if len(values) > 1:
             rows.append({"check": "conflicting statements", "claim_id": "",
@@ -192,6 +223,7 @@ def check_conflicts(frames: dict[str, pd.DataFrame] | None = None) -> pd.DataFra
                                       + " and ".join(f"{v:g} {u} ({s})" for v, u, s in zip(group["value"], group["unit"], group["statement"])),
                          "stated": values[0], "recomputed": values[1], "difference": values[1] - values[0],
                          "verdict": VERDICT_BAD, "inputs": "headline vs body", "source_ids": ", ".join(dict.fromkeys(group["source_id"]))})
+    rows += official_vs_trade_press(demand).to_dict("records")
     # One publisher's figure for one metric, year and scenario given twice with values no rounding
     # reconciles: usually a later edition revising an earlier one.
     outlooks = get("outlooks")

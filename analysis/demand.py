@@ -424,6 +424,27 @@ def activity_rate_disagreements() -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def official_figures() -> pd.DataFrame:
+    """Seed 002's 2024 activity figures beside the publishers' own releases (NBS, NEA, MIIT, CAAM),
+    with the difference and which figure the model uses.
+
+    The model keeps seed 002's figures for 2024-2025, because its intensities are derived from seed
+    002's own activity and NdFeB pairs; an official figure that differs is shown, not substituted.
+    """
+    checks = consistency.official_vs_trade_press()
+    demand = load("demand_china")
+    sources = load("sources").set_index("source_id")
+    rows = []
+    for c in checks.itertuples():
+        seed_id, other_id = [x.strip() for x in c.source_ids.split(",")]
+        other = demand[demand["source_id"] == other_id].iloc[0]
+        rows.append({"sector": SECTOR_LABELS[other["sector"]], "year": int(other["year"]), "unit": other["unit"],
+                     "seed 002": c.stated, "release": c.recomputed, "difference %": (c.recomputed / c.stated - 1) * 100,
+                     "published by": sources.loc[other_id, "publisher"], "kind": other["statement"],
+                     "verdict": c.verdict, "model uses": "seed 002"})
+    return pd.DataFrame(rows)
+
+
 def humanoid_claims() -> pd.DataFrame:
     """Seed 003's humanoid-robot figures and the intensity they imply, against Tesla Optimus' magnet per robot.
 
