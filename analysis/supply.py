@@ -297,6 +297,109 @@ def china_magnet_production() -> pd.DataFrame:
 
 
 @cache.on_data
+def magnet_output_figures(first_year: int = 2019, last_year: int = 2025) -> pd.DataFrame:
+    """Every published figure for China's magnet output, with what it counts and who published it.
+
+    ``counts`` spells out the scope: NdFeB or all rare-earth permanent magnets, sintered/bonded,
+    blanks/finished, cerium grades, as the source says ("not stated" where it does not).
+    """
+    p = load("magnet_production")
+    p = p[(p["region"] == "china") & p["year"].between(first_year, last_year)].copy()
+    sources = load("sources").set_index("source_id")
+    product = {"ndfeb": "NdFeB", "re_permanent_magnet": "all RE permanent magnets"}
+    def scope(r):
+        parts = [product[r.magnet_product]]
+        parts += [r.form.replace("_", " + ").replace("sintered + and + bonded", "sintered + bonded")] if r.form != "not_stated" else []
+        parts += [r.stage] if r.stage != "not_stated" else []
+        parts += [f"Ce grades {r.ce_grades}"] if r.ce_grades != "not_stated" else []
+        return ", ".join(parts)
+    p["counts"] = [scope(r) for r in p.itertuples()]
+    p["form"] = p["form"].str.replace("sintered_and_bonded", "sintered + bonded")
+    p["publisher"] = p["source_id"].map(sources["publisher"])
+    p["used_in_balance"] = p["source_id"].eq(SEED_SOURCE) & p["year"].isin(BALANCE_YEARS)
+    cols = ["year", "status", "mass_t", "comparator", "counts", "publisher", "used_in_balance", "source_id", "magnet_product", "form"]
+    return p[cols].sort_values(["year", "mass_t"]).reset_index(drop=True)
+
+
+def magnet_output_range() -> pd.DataFrame:
+    """China's magnet output per balance year as a range: the lowest and highest published figure.
+
+    A year's range is built from its actuals and estimates (status actual or expected) where there
+    are any, else from its forecasts; a part of the whole (bonded only) is left out.
+    """
+    figs = magnet_output_figures()
+    rows = []
+    for year in BALANCE_YEARS:
+        f = figs[(figs["year"] == year) & (figs["form"] != "bonded")]
+        known = f[f["status"].isin(["actual", "expected"])]
+        use = known if not known.empty else f
+        lo, hi = use.loc[use["mass_t"].idxmin()], use.loc[use["mass_t"].idxmax()]
+        rows.append({"year": year, "basis": "actuals and estimates" if not known.empty else "forecasts only",
+                     "low_t": float(lo["mass_t"]), "low_counts": lo["counts"], "low_source": lo["source_id"],
+                     "high_t": float(hi["mass_t"]), "high_counts": hi["counts"], "high_source": hi["source_id"],
+                     "figures": len(use)})
+    return pd.DataFrame(rows)
+
+
+def balance_band(balance: pd.DataFrame, chain: Chain) -> pd.DataFrame:
+    """The magnet balance and its Pr-Nd content across the output range, per year (t).
+
+    End uses and exports are the same at both ends; the residual (other uses + stock change) and
+    the Pr-Nd oxide in China's magnet output move with the output figure.
+    """
+    rng = magnet_output_range().set_index("year")
+    quotas = quota_table().set_index("year")
+    rows = []
+    for b in balance.itertuples():
+        r = rng.loc[b.year]
+        quota_ndpr = chain.reo_to_ndpr_oxide(float(quotas.loc[b.year, "mining_total_t_reo"]))
+        for end, out in (("low", r.low_t), ("balance", b.production_t), ("high", r.high_t)):
+            residual = out - b.end_uses_t - b.exports_t
+            ndpr = chain.magnet_to_ndpr_oxide(out)
+            rows.append({"year": b.year, "end": end, "production_t": out, "end_uses_t": b.end_uses_t, "exports_t": b.exports_t,
+                         "residual_t": residual, "residual_pct": residual / out * 100, "production_ndpr_oxide_t": ndpr,
+                         "mining_quota_ndpr_oxide_t": quota_ndpr, "quota_coverage_pct": quota_ndpr / ndpr * 100})
+    return pd.DataFrame(rows)
+
+
+def band_conclusions(band: pd.DataFrame) -> pd.DataFrame:
+    """Which conclusions of the balance hold across the whole output range, year by year."""
+    rows = []
+    for year, g in band.groupby("year"):
+        g = g.set_index("end")
+        tests = {
+            "magnets are left for uses outside the build-up (residual > 0)": g["residual_t"] > 0,
+            "the build-up's end uses take more than half of output": g["end_uses_t"] / g["production_t"] > 0.5,
+            "the mining quota alone covers the Pr-Nd in China's magnets": g["quota_coverage_pct"] >= 100,
+        }
+        for text, ok in tests.items():
+            holds = "holds across the range" if ok.all() else ("fails across the range" if not ok.any() else
+                                                              "depends on which output figure is right")
+            rows.append({"year": int(year), "conclusion": text, "verdict": holds,
+                         "at low": bool(ok["low"]), "in the balance": bool(ok["balance"]), "at high": bool(ok["high"])})
+    return pd.DataFrame(rows)
+
+
+def ndpr_cross_check(band: pd.DataFrame) -> pd.DataFrame:
+    """The Pr-Nd oxide the balance implies for 2024 against published Pr-Nd oxide output and consumption."""
+    mf = load("market_figures").set_index("metric")
+    g = band[band["year"] == 2024].set_index("end")
+    rows = []
+    for metric, label in (("china_ndpr_oxide_output", "Pr-Nd oxide output"), ("china_ndpr_oxide_consumption", "Pr-Nd oxide consumption")):
+        if metric not in mf.index:
+            continue
+        v = float(mf.loc[metric, "value_low"])
+        rows.append({"published": f"{label} 2024", "published_t": v, "source_id": mf.loc[metric, "source_id"],
+                     "implied_low_t": float(g.loc["low", "production_ndpr_oxide_t"]),
+                     "implied_balance_t": float(g.loc["balance", "production_ndpr_oxide_t"]),
+                     "implied_high_t": float(g.loc["high", "production_ndpr_oxide_t"]),
+                     "inside_range": bool(g.loc["low", "production_ndpr_oxide_t"] <= v <= g.loc["high", "production_ndpr_oxide_t"]),
+                     "nearer": "high" if abs(v - g.loc["high", "production_ndpr_oxide_t"]) < abs(v - g.loc["low", "production_ndpr_oxide_t"])
+                     else "low"})
+    return pd.DataFrame(rows)
+
+
+@cache.on_data
 def annual_exports() -> pd.DataFrame:
     """China's magnet exports by year, t, with their scope, for the balance years.
 
@@ -675,7 +778,7 @@ def nev_backcast_from_data() -> float:
 
 __all__ = [
     "BALANCE_YEARS", "CRMA_CLAIM", "Chain", "DEMAND_SCENARIOS", "NOTEBOOK_STEM", "PARAMETERS", "annual_exports",
-    "backcast_growth_from_data", "china_magnet_production", "china_share", "crma_comparison", "crma_target", "eol_outflow",
+    "backcast_growth_from_data", "balance_band", "band_conclusions", "magnet_output_figures", "magnet_output_range", "ndpr_cross_check", "china_magnet_production", "china_share", "crma_comparison", "crma_target", "eol_outflow",
     "inflow_history", "latest_world_output", "market_figure", "lifetime_pmf", "load_demand", "magnet_balance", "nd_volume_check",
     "nev_backcast_from_data",
     "ndpr_balance", "ndpr_share_sensitivity", "quota_table", "recycling_flows",

@@ -301,6 +301,38 @@ show(sens.assign(ndpr_share_of_reo=sens["ndpr_share_of_reo"] * 100)
      .rename(columns=lambda y: f"mining-quota coverage {y}, %").rename_axis("Pr-Nd share of REO, %").reset_index(), 0)
 
 # %% [markdown]
+# ## China's magnet output is a range, not a figure
+#
+# The balance above rests on one figure per year, SMM's (seed 002). Others publish different
+# totals for the same year, and they count different things: NdFeB or all rare-earth permanent
+# magnets, sintered or bonded, blanks or finished magnets, with or without cerium grades
+# (`data/magnet_production.csv` records what each counts). Below, the balance and its Pr-Nd
+# content are read across the lowest and highest published figure of each year.
+
+# %%
+output_figures = supply.magnet_output_figures()
+band = supply.balance_band(balance, chain)
+fig, _ = charts_supply.magnet_output_range(output_figures, band)
+plotting.plt.show()
+show(output_figures[["year", "status", "mass_t", "comparator", "counts", "publisher", "used_in_balance"]], 0)
+
+# %%
+conclusions = supply.band_conclusions(band)
+cross = supply.ndpr_cross_check(band)
+rng24 = supply.magnet_output_range().set_index("year").loc[2024]
+held = conclusions[conclusions["verdict"] == "holds across the range"]
+shaky = conclusions[conclusions["verdict"] != "holds across the range"]
+display(Markdown(
+    f"For 2024 the published figures run from **{rng24.low_t:,.0f} t** ({md(rng24.low_counts)}) to **{rng24.high_t:,.0f} t** "
+    f"({md(rng24.high_counts)}). Across that range: "
+    + "; ".join(f"{r.year}: {md(r.conclusion)} **{md(r.verdict)}**" for r in conclusions.itertuples()) + ". "
+    + (f"The Pr-Nd oxide the balance implies for 2024 ({cross.iloc[0].implied_low_t:,.0f}-{cross.iloc[0].implied_high_t:,.0f} t) "
+       f"set against published figures: " + "; ".join(f"{md(r.published)} about {r.published_t:,.0f} t "
+       f"({'inside' if r.inside_range else 'outside'} that range, nearer its {r.nearer} end)" for r in cross.itertuples())
+       + "." if len(cross) else "")))
+show(band, {"residual_pct": 0, "quota_coverage_pct": 0})
+
+# %% [markdown]
 # ### To the horizon
 #
 # From 2026 the requirement is the build-up's end uses plus exports and the residual, held at
@@ -471,6 +503,10 @@ results = {
     "ndpr_balance": report.records(ndpr, 3),
     "ndpr_share_sensitivity": report.records(sens, 3),
     "requirement_path": report.records(path, 3),
+    "magnet_output_figures": report.records(output_figures.drop(columns=["magnet_product", "form"]), 3),
+    "balance_band": report.records(band, 3),
+    "band_conclusions": report.records(conclusions),
+    "ndpr_cross_check": report.records(cross, 3),
     "seed_claims": report.records(claims),
     "recycling_by_year": report.records(yearly.reset_index(), 3),
     "crma": report.records(crma, 3),
@@ -483,8 +519,10 @@ display(Markdown(report.results_note(written)))
 #
 # - **The Pr-Nd share of REO is an assumption** (20% by default); the quota coverage moves one for
 #   one with it (table above). Ores differ widely, and the quota does not say how much of each ore type is mined.
-# - **China's magnet production** is one source (SMM, seed 002; "approximately" 246,500 t in 2024, a
-#   May 2025 forecast for 2025) and may count semi-finished blanks. It is the only total the balance rests on.
+# - **China's magnet production** in the balance is SMM's (seed 002; "approximately" 246,500 t in 2024,
+#   a May 2025 forecast for 2025). Other publishers count other things (NdFeB only, blanks, without
+#   cerium grades) and give up to 300,000 t for 2024; the section on the output range reads the
+#   balance across them and says which conclusions survive.
 # - **2024 exports** are Adamas' magnets-and-alloys figure, broader than customs; the customs annual
 #   total for 2024 is not in `data/`.
 # - **The residual** mixes uses the build-up does not cover with stock changes; the data cannot separate them.

@@ -313,3 +313,31 @@ def test_usgs_revisions_of_world_output():
     rev = supply.usgs_revisions("World")
     assert [tuple(r) for r in rev[["year", "from_edition", "from_t", "to_edition", "to_t"]].itertuples(index=False)] == [
         (2023, "MCS 2024", 350_000.0, "MCS 2025", 376_000.0), (2024, "MCS 2025", 390_000.0, "MCS 2026", 380_000.0)]
+
+
+# --- China's magnet output as a range ------------------------------------------------------------
+
+def test_magnet_output_range_2024_spans_the_published_figures():
+    rng = supply.magnet_output_range().set_index("year")
+    # 2024: SMM's 246,500 t (all RE magnets, seed 002) to Acrei's 'around 300,000t' NdFeB (via Argus)
+    assert rng.loc[2024, "low_t"] == 246500 and rng.loc[2024, "high_t"] == 300000
+    assert rng.loc[2024, "basis"] == "actuals and estimates"
+    # 2025 has forecasts only: SMM 265,000 t (May 2025) and Chinatungsten's 284,000 t (2022)
+    assert (rng.loc[2025, "low_t"], rng.loc[2025, "high_t"], rng.loc[2025, "basis"]) == (265000, 284000, "forecasts only")
+    figs = supply.magnet_output_figures()
+    assert {"year", "counts", "publisher", "used_in_balance"} <= set(figs.columns)
+    assert figs["used_in_balance"].sum() == 2
+
+
+def test_balance_band_and_its_conclusions(base, chain):
+    band = supply.balance_band(supply.magnet_balance(base), chain)
+    hi = band[(band["year"] == 2024) & (band["end"] == "high")].iloc[0]
+    assert hi["residual_t"] == pytest.approx(300000 - 110752 - 58152)
+    assert hi["production_ndpr_oxide_t"] == pytest.approx(chain.magnet_to_ndpr_oxide(300000))
+    c = supply.band_conclusions(band).set_index(["year", "conclusion"])["verdict"]
+    assert c[(2024, "magnets are left for uses outside the build-up (residual > 0)")] == "holds across the range"
+    # 139,235 t of end uses is above half of 265,000 t but below half of 284,000 t
+    assert c[(2025, "the build-up's end uses take more than half of output")] == "depends on which output figure is right"
+    cross = supply.ndpr_cross_check(band).set_index("published")
+    assert cross.loc["Pr-Nd oxide consumption 2024", "inside_range"]          # 96,000 t
+    assert not cross.loc["Pr-Nd oxide output 2024", "inside_range"]           # 106,000 t, just above the high end
