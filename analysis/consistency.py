@@ -57,7 +57,8 @@ def value_table(dataset: str, frames: dict[str, pd.DataFrame] | None = None) -> 
             put(dest, exports_mod.period_label(start, end), fig.value, fig.status, ", ".join(fig.source_ids))
     elif dataset == "demand_china":
         for r in get("demand_china").itertuples():
-            put(f"{r.sector}:{r.demand_metric}:{r.statement}", str(r.year), _interval(r.value), "reported", r.source_id)
+            period = str(r.year) if r.months == 12 else f"{r.year}-01/{r.year}-{r.months:02d}"
+            put(f"{r.sector}:{r.demand_metric}:{r.statement}", period, _interval(r.value), "reported", r.source_id)
     elif dataset == "prices":
         for r in get("prices").itertuples():
             mid = r.price_avg if not pd.isna(r.price_avg) else (r.price_low + r.price_high) / 2
@@ -174,7 +175,7 @@ def official_vs_trade_press(demand: pd.DataFrame | None = None) -> pd.DataFrame:
     """
     demand = load("demand_china") if demand is None else demand
     rows = []
-    others = demand[~demand["statement"].isin(SEED_STATEMENTS)]
+    others = demand[~demand["statement"].isin(SEED_STATEMENTS) & (demand["months"] == 12)]  # part-years are not years
     for r in others.itertuples():
         seed = demand[(demand["sector"] == r.sector) & (demand["year"] == r.year) & (demand["demand_metric"] == r.demand_metric)
                       & (demand["statement"] == "body") & (demand["unit"] == r.unit) & (demand["status"] == "actual")]

@@ -436,6 +436,54 @@ def provenance_problems(data_dir: Path | str = paths.DATA, seeds_dir: Path = pat
     return problems, checked
 
 
+FORECAST_STATUSES = ("forecast", "expected")
+
+
+def _latest_date(published: str) -> pd.Timestamp | None:
+    """The latest day a YYYY, YYYY-MM or YYYY-MM-DD publication date can mean."""
+    if not isinstance(published, str) or not published:
+        return None
+    if len(published) == 4:
+        return pd.Timestamp(f"{published}-12-31")
+    if len(published) == 7:
+        return pd.Timestamp(f"{published}-01") + pd.offsets.MonthEnd(0)
+    return pd.Timestamp(published)
+
+
+def temporal_problems(data_dir: Path | str = paths.DATA) -> list[Problem]:
+    """Forecasts and actuals told apart by their ``status`` column, checked against their source's date,
+    in every dataset the catalogue marks ``outcomes: true``.
+
+    A forecast (status forecast or expected) must come from a source with a publication date: a
+    forecast is only readable with the date it was made. An actual must come from a source published
+    after its period ended (the year, or its ``months`` for a part-year figure); one published
+    earlier is a forecast mislabelled.
+    """
+    sources = load("sources", data_dir).set_index("source_id")["date_published"]
+    problems = []
+    for name in dataset_names():
+        spec = catalogue()["datasets"][name]
+        if not spec.get("outcomes") or not {"status", "year", "source_id"} <= set(spec["columns"]):
+            continue  # e.g. a quota is 'actual' once issued, before its year ends
+        df = load(name, data_dir)
+        lines = _read_raw(dataset_path(name, data_dir)).attrs["lines"]
+        for idx, row in df.iterrows():
+            published = sources.get(row["source_id"])
+            line = lines[idx] if idx < len(lines) else int(idx) + 2
+            if row["status"] in FORECAST_STATUSES:
+                if _latest_date(published) is None:
+                    problems.append(Problem(spec["file"], line, "status", f"a {row['status']} needs the date it was made: "
+                                            f"source {row['source_id']!r} has no date_published in sources.csv"))
+                continue
+            months = int(row["months"]) if "months" in df.columns else 12
+            period_end = pd.Timestamp(f"{int(row['year'])}-{months:02d}-01") + pd.offsets.MonthEnd(0)
+            latest = _latest_date(published)
+            if latest is not None and latest < period_end:
+                problems.append(Problem(spec["file"], line, "status", f"an actual for a period ending {period_end:%Y-%m-%d} "
+                                        f"from a source published {published}: before the period ended, so a forecast"))
+    return problems
+
+
 def validate_all(data_dir: Path | str = paths.DATA) -> list[Problem]:
     """Every schema and provenance problem in data/ (an empty list when all is well)."""
     clear_cache()
@@ -448,6 +496,7 @@ def validate_all(data_dir: Path | str = paths.DATA) -> list[Problem]:
             if name == "sources":
                 return problems  # nothing else can be checked without the catalogue of sources
     if not problems:
+        problems.extend(temporal_problems(data_dir))
         problems.extend(provenance_problems(data_dir)[0])
     return problems
 

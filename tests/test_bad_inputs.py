@@ -95,6 +95,13 @@ CASES = [
     ("absurd FX rate", _sub("fx_rates.csv", 2, "6.9081", "69.081"), VALIDATE, 1, "fx_rates.csv:2 [rate_cny_per_usd]"),
     ("tonnage slip", _sub("exports.csv", 2, ",4602,", ",4602000,"), VALIDATE, 1,
      "exports.csv:2 [value]: got 4,602,000 t, outside the plausible range 0..500,000 t"),
+    # --- forecasts and actuals: the status column against the source's date ----------------------------
+    ("an actual published before its period ended",
+     _sub("sources.csv", 198, "NdFeB blank output, December 2025 and full year\",2026-01,", "NdFeB blank output, December 2025 and full year\",2025-06,"),
+     VALIDATE, 1, "magnet_production.csv:23 [status]: an actual for a period ending 2025-12-31 from a source published 2025-06"),
+    ("a forecast without the date it was made",
+     _sub("sources.csv", 96, ",2022-08-05,", ",,"), VALIDATE, 1,
+     "magnet_production.csv:12 [status]: a forecast needs the date it was made"),
     # --- provenance: the build runs the same checks as validate -----------------------------------------
     ("passage not in its source, build", _sub("demand_china.csv", 2, "full-year 2024 NEV", "full-year 2042 NEV"), REPORT, 1,
      "demand_china.csv:2 [passage]: not found verbatim"),

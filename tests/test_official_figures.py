@@ -15,7 +15,12 @@ FROM_PASSAGE = {
     ("industrial_robot", 2024, "other"): ("556,000 units", 556000),
     ("nev", 2025, "official"): ("16.626 million units", 16.626),
     ("wind", 2025, "official"): ("119.33 GW of wind", 119.33),
+    # part-year figures: stored with the months they cover, never as a year
+    ("air_conditioner", 2025, "official"): ("245,361 milhões", 245.361),
+    ("mobile_phone", 2025, "official"): ("5.7億臺", 0.57),
+    ("industrial_robot", 2025, "other"): ("595,000 units", 595000),
 }
+MONTHS = {("air_conditioner", 2025): 11, ("mobile_phone", 2025): 5, ("industrial_robot", 2025): 9}
 
 
 def test_every_release_row_is_covered():
@@ -33,6 +38,7 @@ def test_each_release_value_is_in_its_passage(key):
     assert words in row["passage"]
     assert row["value"] == pytest.approx(value)
     assert row["status"] == "actual"
+    assert row["months"] == MONTHS.get(key[:2], 12)
 
 
 def test_official_beside_trade_press():
