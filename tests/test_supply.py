@@ -322,8 +322,9 @@ def test_magnet_output_range_2024_spans_the_published_figures():
     # 2024: SMM's 246,500 t (all RE magnets, seed 002) to Acrei's 'around 300,000t' NdFeB (via Argus)
     assert rng.loc[2024, "low_t"] == 246500 and rng.loc[2024, "high_t"] == 300000
     assert rng.loc[2024, "basis"] == "actuals and estimates"
-    # 2025 has forecasts only: SMM 265,000 t (May 2025) and Chinatungsten's 284,000 t (2022)
-    assert (rng.loc[2025, "low_t"], rng.loc[2025, "high_t"], rng.loc[2025, "basis"]) == (265000, 284000, "forecasts only")
+    # 2025: one actual, SMM's survey of NdFeB blanks (about 330,000 t); the forecasts (SMM's 265,000 t of
+    # May 2025, Chinatungsten's 284,000 t of 2022) no longer set the range
+    assert (rng.loc[2025, "low_t"], rng.loc[2025, "high_t"], rng.loc[2025, "basis"]) == (330000, 330000, "actuals and estimates")
     figs = supply.magnet_output_figures()
     assert {"year", "counts", "publisher", "used_in_balance"} <= set(figs.columns)
     assert figs["used_in_balance"].sum() == 2
