@@ -85,6 +85,7 @@ MODEL_CHECKS = {
     "02_demand_buildup": "analysis.demand:validate_scenario",
     "03_export_controls": "analysis.impact:validate_parameters",
     "04_supply_balance": "analysis.supply:validate_parameters",
+    "05_forecasts_vs_outcomes": "analysis.forecasts:validate_parameters",
 }
 
 
