@@ -515,6 +515,12 @@ def observation_years(name: str, df: pd.DataFrame | None = None) -> pd.Series:
     raise KeyError(f"dataset {name!r} has no date, year or period column")
 
 
+def data_as_of() -> str:
+    """The latest month the monthly series in data/ run to (YYYY-MM): export months and dated price quotes."""
+    months = [load("exports")["period_end"].max(), load("prices")["date"].max().strftime("%Y-%m")]
+    return max(months)
+
+
 def catalogue_table() -> pd.DataFrame:
     """One row per dataset: title, file, rows, sources used and the years covered."""
     rows = []

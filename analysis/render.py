@@ -107,13 +107,17 @@ def write_index(build_dir: Path, runs, commit: str) -> None:
     for run in runs:
         title, summary = notebook_summary(run.notebook)
         results_file = Path(build_dir) / f"{run.name}.results.json"
-        figures = ""
+        figures, as_of = "", ""
         if results_file.exists():
-            key = json.loads(results_file.read_text(encoding="utf-8")).get("key_figures", {})
+            results = json.loads(results_file.read_text(encoding="utf-8"))
+            key = results.get("key_figures", {})
             items = "".join(f"<li>{html.escape(str(k))}: <b>{html.escape(str(v))}</b></li>" for k, v in key.items())
             figures = f"<ul>{items}</ul>" if items else ""
+            if results.get("data_as_of"):
+                as_of = f' <small>(data to {html.escape(str(results["data_as_of"]))})</small>'
+
         scenario = "" if run.scenario == "default" else f" <small>(scenario: {html.escape(run.scenario)})</small>"
-        cards.append(f'<section><h2><a href="{link(run.name + ".html")}">{html.escape(title)}</a>{scenario}</h2>'
+        cards.append(f'<section><h2><a href="{link(run.name + ".html")}">{html.escape(title)}</a>{scenario}{as_of}</h2>'
                      f"<p>{html.escape(summary)}</p>{figures}</section>")
     page = f"""<!doctype html><html lang="en"><head><meta charset="utf-8">
 <title>Nd / NdFeB market reports</title>

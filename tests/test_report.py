@@ -7,6 +7,7 @@ import nbformat
 import pytest
 
 from analysis import params, paths, report, runs
+from analysis.data import data_as_of
 
 
 def _notebook(path, body, parameters="x = 1  # a number; range: 0..10\nmode = \"a\"  # mode; one of: a, b"):
@@ -71,6 +72,7 @@ def test_build_publishes_caches_and_keeps_the_last_good_reports(project, capsys)
     assert {"git_commit", "built_at", "package_versions", "input_checksums"} <= set(manifest)
     index = (target / "index.html").read_text()
     assert "10_alpha__big.html" in index and "x squared" in index
+    assert f"data to {data_as_of()}" in index  # the month the data runs to, on every card
 
     # nothing changed: nothing runs
     before = {p.name: p.stat().st_mtime_ns for p in target.iterdir()}
