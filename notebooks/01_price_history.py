@@ -41,7 +41,7 @@ import warnings
 import pandas as pd
 from IPython.display import Markdown, display
 
-from analysis import plotting, report, tables
+from analysis import backtest, plotting, report, tables
 from analysis import price_charts as charts
 from analysis import prices as pr
 
@@ -250,6 +250,20 @@ table = fc.forecast.assign(month=fc.forecast["month"].astype(str))
 table["width_90_pct_of_median"] = (table["hi_90"] - table["lo_90"]) / table["median"] * 100
 table.round(2 if unit == "kg" else 0)
 
+# %% [markdown]
+# ### Has the band been right before? A rolling-origin backtest
+#
+# The same procedure (model choice included) re-run at every past month of the fitted run, using
+# only the months up to that point, and its median and bands for 1 to `forecast_horizon_months`
+# ahead set against what followed. A well-calibrated 90% band holds about 90% of outcomes.
+
+# %%
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")  # statsmodels warnings of the refits are not the reader's concern here
+    bt_scores = backtest.score(backtest.rolling_origin(grid, forecast_horizon_months))
+display(Markdown(backtest.verdict(bt_scores)))
+bt_scores
+
 # %%
 fig = charts.residual_chart(fc.residuals, title=f"Residuals of the {fc.model}, log points x 100")
 plotting.source_note(fig, [], "Dashed lines: +/- 2 standard deviations. Ljung-Box test of residual autocorrelation below.")
@@ -274,6 +288,8 @@ results = {
         "Volatility of monthly log returns": f"{vol['annualised_pct']:.0f}% a year",
         f"Forecast {end_row['month']} (90% interval)": f"{fmt(end_row['lo_90'])}-{fmt(end_row['hi_90'])} {price_unit}",
         "Seed price claims that disagree": f"{disagree} of {len(claims)}",
+        "Backtest: 90% band coverage": (f"{(bt_scores['coverage_90_pct'] * bt_scores['forecasts']).sum() / bt_scores['forecasts'].sum():.0f}% "
+                                        f"of {int(bt_scores['forecasts'].sum())} outcomes" if len(bt_scores) else "too few months"),
     },
     "parameters": {k: (str(v.date()) if isinstance(v, pd.Timestamp) else v) for k, v in params.items()},
     "basis": basis_text,
@@ -290,6 +306,7 @@ results = {
                  "quantiles": report.records(table.drop(columns=["price_unit"]), 4),
                  "price_unit": price_unit, "candidates": report.records(fc.candidates, 4),
                  "ljung_box": report.records(lb), "warnings": fc.warnings},
+    "backtest": report.records(bt_scores, 4),
     "metal_oxide_ratios": report.records(
         ratios[["pair", "date", "basis", "assessor", "ratio", "parity_ratio", "premium_over_parity_pct"]], 4),
 }
