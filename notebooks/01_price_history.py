@@ -286,10 +286,10 @@ results = {
         "Drawdown peak to trough": f"{summary['max_drawdown_pct']:.1f}%",
         f"Rise trough to {summary['latest_month']}": f"{summary['rise_from_trough_pct']:+.1f}%",
         "Volatility of monthly log returns": f"{vol['annualised_pct']:.0f}% a year",
-        f"Forecast {end_row['month']} (90% interval)": f"{fmt(end_row['lo_90'])}-{fmt(end_row['hi_90'])} {price_unit}",
+        f"Forecast {end_row['month']} (90% interval)": f"{fmt(end_row['lo_90'])}-{fmt(end_row['hi_90'])} {price_unit}" + (
+            f"; in the backtest such bands held {(bt_scores['coverage_90_pct'] * bt_scores['forecasts']).sum() / bt_scores['forecasts'].sum():.0f}% "
+            f"of {int(bt_scores['forecasts'].sum())} outcomes" if len(bt_scores) else ""),
         "Seed price claims that disagree": f"{disagree} of {len(claims)}",
-        "Backtest: 90% band coverage": (f"{(bt_scores['coverage_90_pct'] * bt_scores['forecasts']).sum() / bt_scores['forecasts'].sum():.0f}% "
-                                        f"of {int(bt_scores['forecasts'].sum())} outcomes" if len(bt_scores) else "too few months"),
     },
     "parameters": {k: (str(v.date()) if isinstance(v, pd.Timestamp) else v) for k, v in params.items()},
     "basis": basis_text,
