@@ -445,6 +445,38 @@ def official_figures() -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def nowcast(year: int = ANCHOR_YEARS[-1]) -> pd.DataFrame:
+    """NdFeB demand by sector for ``year`` as a nowcast: the year's actual activity (a full-year
+    official or other release) x the intensity seed 002 implies for that year, beside SMM's forecast.
+
+    Sectors with no full-year actual yet get no nowcast; ``why`` says what is published instead.
+    The difference to SMM's forecast is then all activity: the intensity is SMM's own.
+    """
+    seed = seed_table()
+    seed = seed[seed["year"] == year].set_index("sector")
+    d = load("demand_china")
+    act = d[(d["year"] == year) & (d["demand_metric"] == "activity") & (d["status"] == "actual")
+            & ~d["statement"].isin(["headline", "body"])]
+    rows = []
+    for sector in SEED_SECTORS:
+        s = seed.loc[sector]
+        full = act[(act["sector"] == sector) & (act["months"] == 12)]
+        part = act[(act["sector"] == sector) & (act["months"] < 12)].sort_values("months")
+        row = {"sector": SECTOR_LABELS[sector], "smm_forecast_t": s["demand_t"], "nowcast_t": np.nan, "difference_pct": np.nan,
+               "actual_activity": np.nan, "smm_activity": np.nan, "activity_unit": s["activity_unit"], "why": ""}
+        if full.empty:
+            row["why"] = (f"no full-year {year} actual; published: January-{pd.Timestamp(2000, int(part['months'].iloc[-1]), 1):%B} only"
+                          if not part.empty else f"no {year} actual published yet")
+        else:
+            factor, _ = ACTIVITY_UNITS[full["unit"].iloc[0]]
+            actual = float(full["value"].iloc[0]) * factor
+            now = actual * s["intensity_kg_per_activity_unit"] / units.KG_PER_T
+            row.update(nowcast_t=now, difference_pct=(now / s["demand_t"] - 1) * 100, actual_activity=actual,
+                       smm_activity=s["activity"], why=f"{full['statement'].iloc[0]} release, {full['source_id'].iloc[0]}")
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
 def humanoid_claims() -> pd.DataFrame:
     """Seed 003's humanoid-robot figures and the intensity they imply, against Tesla Optimus' magnet per robot.
 

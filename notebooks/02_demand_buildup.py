@@ -47,6 +47,7 @@ import pandas as pd
 from IPython.display import Markdown, display
 
 from analysis import demand, plotting, report, tables, units
+from analysis.text import md
 
 scenario = demand.validate_scenario(dict(
     scenario_name=scenario_name, horizon_year=horizon_year, growth_pct_per_year=growth_pct_per_year,
@@ -140,6 +141,28 @@ display(Markdown("\n".join(lines) if lines else "Every stated activity growth ra
 checks = demand.seed_consistency()
 show(checks.assign(statement=checks["statement"].str.replace("demand_china:", "", regex=False))
      [["statement", "stated", "recomputed", "verdict", "inputs"]], 1)
+
+# %% [markdown]
+# ## 2025: a nowcast from the actuals, beside SMM's forecast
+#
+# Seed 002's 2025 figures are SMM's May 2025 forecast. Where the full-year 2025 activity is now
+# published, the **nowcast** multiplies it by the magnet intensity SMM's own 2025 figures imply, so
+# the gap to SMM's forecast is all activity. It is an estimate, not a statistic: NdFeB demand by
+# end use is never published. The projection below still starts from seed 002's 2025 figures, so
+# that the model reproduces them; the nowcast says how far they are off where it can.
+
+# %%
+now = demand.nowcast()
+done = now.dropna(subset=["nowcast_t"])
+display(Markdown("; ".join(f"**{md(r.sector)}**: nowcast {r.nowcast_t:,.0f} t against SMM's forecast {r.smm_forecast_t:,.0f} t "
+                           f"({r.difference_pct:+.0f}%), because {r.actual_activity:,.0f} {md(r.activity_unit)} were made, "
+                           f"not {r.smm_activity:,.0f}" for r in done.itertuples())
+                 + (". Not yet possible for " + ", ".join(md(r.sector) for r in now[now["nowcast_t"].isna()].itertuples())
+                    + " (table)." if now["nowcast_t"].isna().any() else ".")))
+show(now.rename(columns={"smm_forecast_t": "SMM forecast 2025, t", "nowcast_t": "nowcast 2025, t",
+                         "difference_pct": "nowcast vs forecast, %", "actual_activity": "actual activity",
+                         "smm_activity": "SMM activity forecast", "activity_unit": "activity unit", "why": "actual from"}),
+     {"SMM forecast 2025, t": 0, "nowcast 2025, t": 0, "nowcast vs forecast, %": 1, "actual activity": 0, "SMM activity forecast": 0})
 
 # %% [markdown]
 # ## Seed 002 beside the official releases
@@ -390,7 +413,7 @@ content_h = content.set_index("year").loc[H]
 results = {
     "key_figures": {
         "scenario": scenario_name,
-        "demand 2025 (seed 002, 7 end uses)": f"{total.loc[2025]:,.0f} t magnet",
+        "demand 2025 (seed 002 forecast, 7 end uses)": f"{total.loc[2025]:,.0f} t magnet",
         f"demand {H}": f"{total.loc[H]:,.0f} t magnet",
         f"growth 2025-{H}": f"{((total.loc[H] / total.loc[2025]) ** (1 / (H - 2025)) - 1) * 100:.1f}% per year",
         f"Monte Carlo 5-95% range {H}": f"{last['p5_t']:,.0f}-{last['p95_t']:,.0f} t",
@@ -407,6 +430,8 @@ results = {
     "element_content": report.records(content, 6),
     "intensities": report.records(intensities, 6),
     "seed_reproduction_max_difference_t": max_diff,
+    "nowcast_2025": report.records(now, 3),
+    "official_figures": report.records(official, 4),
 }
 path = report.write_results(demand.results_name(scenario_name), results)
 display(Markdown(report.results_note(path)))

@@ -315,3 +315,14 @@ def test_activity_rate_disagreements_are_nev_and_air_conditioners():
     assert table.loc["air_conditioner", "stated_pct"] == "+25%"
     assert table.loc["air_conditioner", "headline_pct"] == pytest.approx((320 / 270 - 1) * 100)
     assert table.loc["air_conditioner", "headline_stated_pct"] == "+18%"
+
+
+def test_nowcast_is_actual_activity_times_smm_intensity():
+    now = demand.nowcast().set_index("sector")
+    nev = now.loc[demand.SECTOR_LABELS["nev"]]
+    # CAAM 2025: 16.626 million NEVs; SMM: 75,000 t for 17.89 million -> 16.626 / 17.89 x 75,000 t
+    assert nev["nowcast_t"] == pytest.approx(75000 * 16.626 / 17.89)
+    wind = now.loc[demand.SECTOR_LABELS["wind"]]
+    assert wind["nowcast_t"] == pytest.approx(8341 * 119.33 / 87)
+    ac = now.loc[demand.SECTOR_LABELS["air_conditioner"]]
+    assert np.isnan(ac["nowcast_t"]) and "January-November only" in ac["why"]
