@@ -19,7 +19,9 @@ def test_committed_without_outputs(path):
     nb = nbformat.read(path, as_version=4)
     code = [c for c in nb.cells if c.cell_type == "code"]
     assert code
-    assert all(not c.outputs and c.execution_count is None for c in code), f"{path.name} holds outputs"
+    assert all(not c.outputs and c.execution_count is None for c in code), (
+        f"{path.name} holds outputs: clear them with `.venv/bin/nbstripout --keep-id notebooks/*.ipynb`; "
+        "`make setup` installs nbstripout's git filter, which keeps outputs out of every later commit")
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
