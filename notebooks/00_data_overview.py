@@ -113,7 +113,7 @@ plotting.source_note(fig, series["source_ids"].dropna().str.split(", ").explode(
 plotting.plt.show()
 
 # %%
-series[["month", "status", "mass_t", "mass_low_t", "mass_high_t", "formula"]].round(0)
+exports.month_table(series)
 
 # %% [markdown]
 # ## Stated figures that do not add up

@@ -1,11 +1,14 @@
 """Notebooks: committed clean, paired with their scripts, and executable through papermill."""
 import csv
+import json
+
 import jupytext
 import nbformat
 import papermill as pm
 import pytest
 
 from analysis import consistency, data, paths
+from conftest import stderr_outputs
 
 NOTEBOOKS = sorted(paths.NOTEBOOKS.glob("[0-9]*.ipynb"))
 
@@ -51,8 +54,17 @@ def _csv_rows() -> int:
 
 
 @pytest.mark.notebook
-def test_overview_runs_with_defaults(run_notebook):
-    results = run_notebook("00_data_overview")
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_writes_nothing_to_stderr(path, executed_with_defaults):
+    """A warning or log line in a notebook is a bug to fix where it arises, not noise for the reader."""
+    problems = stderr_outputs(executed_with_defaults(path.stem))
+    assert problems == [], f"{path.name} wrote to stderr:\n" + "\n".join(problems)
+
+
+@pytest.mark.notebook
+def test_overview_runs_with_defaults(executed_with_defaults):
+    out = executed_with_defaults("00_data_overview")
+    results = json.loads(out.with_name("00_data_overview.results.json").read_text(encoding="utf-8"))
     key = results["key_figures"]
     assert key["datasets"] == len(data.catalogue()["datasets"])
     assert key["data rows"] == _csv_rows()  # counted here with the csv module, not with the loader
