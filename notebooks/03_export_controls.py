@@ -134,7 +134,7 @@ if disruption:
 ax.set_ylim(0, max(shown["mass_t"].max(), shown["counterfactual_high_t"].max()) * 1.35)
 ax.set_ylabel("exports, t of magnet per month")
 ax.set_title(f"China's rare-earth magnet exports vs a counterfactual ({method}), t/month")
-ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8)
+plotting.status_legend(ax, loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8)
 key = plotting.annotate_events_numbered(ax, categories=[impact.CONTROL_CATEGORY])
 plotting.source_note(fig, shown["source_ids"].dropna().str.split(", ").explode(),
                      f"Customs HS 85051110, t of magnet. Derived months and the counterfactual computed by analysis.exports "
