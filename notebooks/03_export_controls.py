@@ -29,11 +29,25 @@
 control_date = "2025-04-04"  # date of the control (YYYY-MM-DD): the first export_control event in data/events.csv
 pre_start = "2024-01"  # first month of the pre-control window the counterfactual is fitted on (YYYY-MM)
 method = "its"  # counterfactual; one of: its, seasonal_naive_trend
-destinations = ["US", "EU27", "Germany", "South Korea", "Japan", "India", "Vietnam"]  # destinations compared; one of: US, EU27, Germany, South Korea, Japan, India, Vietnam
+destinations = [
+    "US",
+    "EU27",
+    "Germany",
+    "South Korea",
+    "Japan",
+    "India",
+    "Vietnam",
+]  # destinations compared; one of: US, EU27, Germany, South Korea, Japan, India, Vietnam
 disruption_end = "auto"  # last disruption month (YYYY-MM), or auto: the month before exports recover
-hac_maxlags = 2  # Newey-West max lag of the ITS, floor(4*(T/100)^(2/9)) for T of 24 months (Newey and West 1994); range: 0..
+# 2: floor(4*(T/100)^(2/9)) for T of 24 months (Newey and West 1994).
+hac_maxlags = 2  # Newey-West max lag of the ITS; range: 0..
 interval_level = 0.95  # coverage of every interval; range: 0.5..0.99
-sensitivity_windows = ["2021-01", "2023-01", "2024-01", "2024-07"]  # pre-window starts compared in the sensitivity table
+sensitivity_windows = [
+    "2021-01",
+    "2023-01",
+    "2024-01",
+    "2024-07",
+]  # pre-window starts compared in the sensitivity table
 series_start = "2024-01"  # first month shown in the charts and tables (YYYY-MM)
 
 # %%
