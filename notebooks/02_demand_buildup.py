@@ -90,15 +90,17 @@ import numpy as np
 import pandas as pd
 from IPython.display import Markdown, display
 
-from analysis import demand, plotting, report, tables, units
+from analysis import demand, params, plotting, report, tables, units
+from analysis.text import md
 
-scenario = demand.validate_scenario(dict(
+parameters = dict(
     scenario_name=scenario_name, horizon_year=horizon_year, growth_pct_per_year=growth_pct_per_year,
     intensity_trend_pct_per_year=intensity_trend_pct_per_year, technology_share=technology_share,
     humanoid_units_per_year=humanoid_units_per_year, humanoid_kg_per_robot=humanoid_kg_per_robot,
-    sensitivity=sensitivity, mc_draws=mc_draws, mc_seed=mc_seed, mc_distributions=mc_distributions))
+    sensitivity=sensitivity, mc_draws=mc_draws, mc_seed=mc_seed, mc_distributions=mc_distributions)
+scenario = demand.validate_scenario(parameters)
 H = scenario["horizon_year"]
-TAG = f"scenario '{scenario_name}'"
+TAG = params.run_tag("02_demand_buildup", parameters)  # the scenario, or the parameters changed from the defaults
 plotting.use_style()
 tables.install()  # every table: escaped, no index column, thousands separators
 pd.set_option("display.max_colwidth", 90)
@@ -224,7 +226,7 @@ display(Markdown(
     f"{c['tonnes']:,.0f} t."))
 robots_h = float(demand.humanoid_units(scenario, [H])[0])
 at_implied = robots_h * c["implied_kg"] / 1000
-display(Markdown(f"In {TAG}, {robots_h:,.0f} robots in {H} at {humanoid_kg_per_robot:g} kg need "
+display(Markdown(f"In {md(TAG)}, {robots_h:,.0f} robots in {H} at {humanoid_kg_per_robot:g} kg need "
                  f"**{robots_h * humanoid_kg_per_robot / 1000:,.1f} t** of magnet; at the {c['implied_kg']:,.0f} kg the "
                  f"Lingyi figures imply they would need {at_implied:,.0f} t."))
 show(claims.drop(columns="key"), 1)
@@ -291,7 +293,7 @@ plotting.plt.show()
 nev = demand.nev_penetration_check(scenario)
 display(Markdown(
     f"- Car market implied by {nev['penetration_2025']:.0%} penetration in 2025: {nev['car_market_2025_units'] / 1e6:,.1f} million\n"
-    f"- NEV output in {H} in {TAG}: {nev['nev_horizon_units'] / 1e6:,.1f} million, "
+    f"- NEV output in {H} in {md(TAG)}: {nev['nev_horizon_units'] / 1e6:,.1f} million, "
     f"**{nev['nev_share_of_flat_2025_market']:.0%}** of that market\n"
     f"- Fastest NEV growth to {H} within a flat market: {nev['max_growth_pct_per_year_flat_market']:.1f}% per year"))
 

@@ -68,20 +68,21 @@ import numpy as np
 import pandas as pd
 from IPython.display import Markdown, display
 
-from analysis import demand, plotting, report, supply, tables
+from analysis import demand, params, plotting, report, supply, tables
 from analysis.text import md
 
-p = supply.validate_parameters(dict(
+parameters = dict(
     demand_scenario=demand_scenario, ndpr_share_of_reo=ndpr_share_of_reo, pr_share_of_ndpr=pr_share_of_ndpr,
     ndpr_share_of_magnet=ndpr_share_of_magnet, quota_growth_pct_per_year=quota_growth_pct_per_year,
     other_uses_growth_pct_per_year=other_uses_growth_pct_per_year,
     backcast_growth_pct_per_year=backcast_growth_pct_per_year, first_inflow_year=first_inflow_year,
     lifetime_mean_years=lifetime_mean_years, lifetime_shape=lifetime_shape, collection_rate=collection_rate,
-    recovery_rate=recovery_rate))
+    recovery_rate=recovery_rate)
+p = supply.validate_parameters(parameters)
 scenario, result = supply.load_demand(p["demand_scenario"])
 chain = supply.Chain.from_parameters(p)
 H = scenario["horizon_year"]
-TAG = f"demand scenario '{demand_scenario}'"
+TAG = params.run_tag("04_supply_balance", parameters)  # the demand scenario, and any parameter changed from the defaults
 plotting.use_style()
 tables.install()  # every table: escaped, no index column, thousands separators
 pd.set_option("display.max_colwidth", 120)
@@ -93,7 +94,7 @@ kt = mticker.FuncFormatter(lambda x, _: f"{x / 1000:,.0f}")
 show = tables.show
 
 
-display(Markdown(f"**{TAG}** (horizon {H}) · Pr-Nd share of REO **{chain.ndpr_share_of_reo:.0%} (assumption)** · "
+display(Markdown(f"**{md(TAG)}** (horizon {H}) · Pr-Nd share of REO **{chain.ndpr_share_of_reo:.0%} (assumption)** · "
                  f"{chain.pr_share_of_ndpr:.0%} Pr6O11 in Pr-Nd oxide · {chain.ndpr_share_of_magnet:.0%} Nd+Pr in NdFeB · "
                  f"collection {p['collection_rate']:.0%} x recovery {p['recovery_rate']:.0%}"))
 
