@@ -10,7 +10,7 @@ STAMP  := $(VENV)/.installed-stamp
 KERNEL := nd-market
 ARGS   ?=
 
-.PHONY: help setup report test validate lab benchmark clean
+.PHONY: help setup filter report test validate lab benchmark clean
 
 help: ## list the targets
 	@echo "Usage: make <target>   (first run creates .venv and installs everything; later runs reuse it)"
@@ -22,7 +22,20 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Python (nd-market)" >/dev/null
 	@touch $(STAMP)
 
-setup: $(STAMP) ## create .venv, install the project and its Jupyter kernel (only when pyproject.toml changed)
+setup: $(STAMP) filter ## create .venv, install the project, its Jupyter kernel (only when pyproject.toml changed) and the git filter
+
+# nbstripout's git filter (.gitattributes: notebooks/*.ipynb): git stores notebooks without outputs, execution
+# counts or kernel language_info, whatever a run in JupyterLab saved. git runs filters from the work tree's root, so
+# the relative ".venv/bin/python" makes each clone or worktree use its own .venv. --keep-id keeps the cells' ids
+# (nbstripout would renumber them). Outside a git work tree there is nothing to do.
+NBSTRIPOUT := ".venv/bin/python" -m nbstripout --keep-id
+filter: $(STAMP) ## install the nbstripout git filter: notebooks are committed without outputs (part of setup)
+	@if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then \
+	  $(BIN)/nbstripout --install --python $(BIN)/python --attributes .gitattributes && \
+	  git config filter.nbstripout.clean '$(NBSTRIPOUT)' && \
+	  git config diff.ipynb.textconv '$(NBSTRIPOUT) -t' && \
+	  git config filter.nbstripout.extrakeys 'metadata.language_info'; \
+	else echo "not a git work tree: nbstripout filter not installed"; fi
 
 report: setup ## execute every notebook and render the HTML reports (reports/index.html); ARGS="--force" rebuilds all
 	$(BIN)/python -m analysis report $(ARGS)

@@ -212,6 +212,21 @@ def monthly(destination: str = "total", start: str = "2024-01", end: str | None 
     return out.drop(columns=["period_end", "months"]).reset_index()
 
 
+MONTH_TABLE_COLUMNS = ["month", "status", "mass_t", "mass_low_t", "mass_high_t", "formula"]
+
+
+def month_table(series: pd.DataFrame, digits: int = 0) -> pd.DataFrame:
+    """The months of :func:`monthly` as a table: status, tonnes with their rounding range, formula.
+
+    Only the number columns are rounded (to ``digits``): ``DataFrame.round`` on the whole frame
+    would warn that it cannot round the ``month`` periods.
+    """
+    out = series[MONTH_TABLE_COLUMNS].copy()
+    numbers = [c for c in out.columns if pd.api.types.is_float_dtype(out[c])]
+    out[numbers] = out[numbers].round(digits)
+    return out
+
+
 def shares(destinations, total: str = "total", figures: dict[Key, Figure] | None = None) -> pd.DataFrame:
     """Each destination's share of the total, for every period where both are known.
 

@@ -166,3 +166,101 @@ def check(notebook: Path, parameters: dict, label: str = "") -> None:
     if found:
         prefix = f"{label}: " if label else ""
         raise ParameterError("\n".join(f"{prefix}{p}" for p in found))
+
+
+# --- what a run's titles say about its parameters ---------------------------------------------------
+
+# notebook stem -> parameter that names a whole parameter set (a scenario file sets it), its label and the
+# value that means "no name"; or a parameter always shown in the tag (it picks an input) and its label.
+RUN_NAMES = {"02_demand_buildup": ("scenario_name", "scenario '{}'", "default")}
+RUN_LABELS = {"04_supply_balance": ("demand_scenario", "demand scenario '{}'")}
+TAG_MAX_CHANGES = 3
+
+
+def _cell_defaults(notebook_json: str) -> dict:
+    """``{name: value}`` of the literal assignments in a notebook's ``parameters`` cell."""
+    import nbformat
+
+    nb = nbformat.reads(notebook_json, as_version=4)
+    cell = next((c for c in nb.cells if "parameters" in c.metadata.get("tags", [])), None)
+    out = {}
+    for node in ast.parse(cell.source if cell is not None else "").body:
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            try:
+                out[node.targets[0].id] = ast.literal_eval(node.value)
+            except ValueError:
+                continue
+    return out
+
+
+def committed_defaults(notebook: Path) -> dict:
+    """The notebook's parameter defaults as last committed (``git show HEAD:...``), so that a parameter an
+    analyst changed and JupyterLab autosaved still counts as changed; outside git, as in the file."""
+    import subprocess
+
+    from analysis import paths
+
+    notebook = Path(notebook)
+    try:
+        rel = notebook.resolve().relative_to(paths.ROOT.resolve()).as_posix()
+        text = subprocess.run(["git", "show", f"HEAD:{rel}"], cwd=paths.ROOT, capture_output=True, text=True,
+                              timeout=10, check=True).stdout
+        return _cell_defaults(text)
+    except (ValueError, OSError, subprocess.SubprocessError):
+        return _cell_defaults(notebook.read_text(encoding="utf-8"))
+
+
+def _short(value) -> str:
+    if isinstance(value, float):
+        return f"{value:g}"
+    if isinstance(value, str):
+        return value
+    return repr(value)
+
+
+def differences(defaults: dict, values: dict, prefix: str = "") -> list[str]:
+    """``name=value`` for every value that differs from its default; dicts compared key by key
+    (``growth_pct_per_year.nev=10``), a key missing from ``values`` left out."""
+    out = []
+    for name, value in values.items():
+        default = defaults.get(name, object())
+        if isinstance(value, dict) and isinstance(default, dict):
+            out += differences(default, value, f"{prefix}{name}.")
+        elif value != default:
+            out.append(f"{prefix}{name}={_short(value)}")
+    return out
+
+
+def run_tag(notebook: str | Path, values: dict) -> str:
+    """What a run's titles say about its parameters.
+
+    A run named by its scenario (``scenario_name`` set by a scenario file) says ``scenario 'low'``; a run
+    with the defaults says so (``scenario 'default'``, or ``default parameters``); otherwise the tag lists
+    the parameters that differ from the committed defaults: ``custom parameters: horizon_year=2035``
+    (the first few, then how many more). Notebook 04 always names the demand scenario it reads.
+    """
+    from analysis import paths
+
+    notebook = Path(notebook)
+    if notebook.suffix != ".ipynb":
+        notebook = paths.NOTEBOOKS / f"{notebook.name}.ipynb"
+    stem = notebook.stem
+    skip = set()
+    if stem in RUN_NAMES:
+        param, label, unnamed = RUN_NAMES[stem]
+        if values.get(param, unnamed) != unnamed:
+            return label.format(values[param])
+        head = label.format(unnamed)
+        skip.add(param)
+    elif stem in RUN_LABELS:
+        param, label = RUN_LABELS[stem]
+        head = label.format(values[param])
+        skip.add(param)
+    else:
+        head = "default parameters"
+    changed = differences(committed_defaults(notebook), {k: v for k, v in values.items() if k not in skip})
+    if not changed:
+        return head
+    shown = ", ".join(changed[:TAG_MAX_CHANGES]) + (f" and {len(changed) - TAG_MAX_CHANGES} more" if len(changed) > TAG_MAX_CHANGES else "")
+    custom = f"custom parameters: {shown}"
+    return f"{head}, {custom}" if stem in RUN_LABELS else custom

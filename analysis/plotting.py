@@ -44,18 +44,34 @@ def source_note(fig: plt.Figure, source_ids, extra: str = "") -> None:
 
 
 def annotate_events(ax: plt.Axes, categories=None, events: pd.DataFrame | None = None, y: float = 0.98) -> None:
-    """Vertical lines and labels for the dated policy events inside the axis' date range."""
+    """Vertical lines and labels for the dated policy events inside the axis' date range.
+
+    Each label goes on the highest of a few rows where it overlaps no label already placed (events a
+    few weeks apart would otherwise print over each other). Set the x limits before calling. With
+    many close events, :func:`annotate_events_numbered` keeps the chart legible.
+    """
     events = load("events") if events is None else events
     if categories is not None:
         events = events[events["category"].isin(categories)]
     lo, hi = ax.get_xlim()
-    for i, row in enumerate(events.sort_values("date").itertuples()):
+    renderer = ax.figure.canvas.get_renderer()
+    placed = []
+    for row in events.sort_values("date").itertuples():
         x = plt.matplotlib.dates.date2num(row.date)
         if not lo <= x <= hi:
             continue
         ax.axvline(row.date, color="#888888", lw=0.8, ls="--", zorder=0)
-        ax.text(row.date, y - 0.07 * (i % 3), f" {row.label}", transform=ax.get_xaxis_transform(),
-                fontsize=7.5, color="#444444", va="top", ha="left")
+        for level in range(EVENT_LABEL_ROWS):
+            text = ax.text(row.date, y - 0.07 * level, f" {row.label}", transform=ax.get_xaxis_transform(),
+                           fontsize=7.5, color="#444444", va="top", ha="left")
+            box = text.get_window_extent(renderer)
+            if not any(box.overlaps(other) for other in placed) or level == EVENT_LABEL_ROWS - 1:
+                break
+            text.remove()
+        placed.append(box)
+
+
+EVENT_LABEL_ROWS = 6
 
 
 def coverage_chart(coverage: pd.DataFrame, title: str = "What the data covers, by year") -> plt.Figure:
@@ -74,27 +90,66 @@ def month_centre(months: pd.Series) -> pd.Series:
     return months.dt.to_timestamp() + pd.Timedelta(days=14)
 
 
+# How each export month's status is drawn: colour and hatch differ, so the legend tells them apart in grey too.
+STATUS_HATCHES = {"reported": None, "derived": "..", "missing": "//"}
+STATUS_LABELS = {"reported": "reported", "derived": "derived (whiskers: rounding range)", "missing": "missing (no figure)"}
+
+
 def export_status_bars(ax: plt.Axes, series: pd.DataFrame, value: str = "mass_t") -> None:
-    """Monthly bars coloured by status (reported / derived), rounding whiskers on derived months,
-    and a hatched grey band over months with no figure, with a legend entry for each.
+    """Monthly bars coloured and hatched by status (reported / derived), rounding whiskers on derived
+    months, and a hatched grey band over months with no figure: one labelled artist per status shown,
+    so ``ax.legend()`` lists each status once, with its own colour and hatch.
 
     ``series`` has ``month`` (Period), ``status`` and ``value`` (plus ``mass_low_t``/``mass_high_t``).
     """
     x = month_centre(series["month"])
-    known = series["status"] != "missing"
-    ax.bar(x[known], series.loc[known, value], width=25, color=series.loc[known, "status"].map(STATUS_COLOURS))
+    for status in ("reported", "derived"):
+        rows = series["status"] == status
+        if rows.any():
+            ax.bar(x[rows], series.loc[rows, value], width=25, color=STATUS_COLOURS[status], hatch=STATUS_HATCHES[status],
+                   edgecolor="white" if STATUS_HATCHES[status] else None, lw=0, label=STATUS_LABELS[status])
     derived = series["status"] == "derived"
     if derived.any():
         d = series[derived]
         ax.errorbar(x[derived], d[value], yerr=[d[value] - d["mass_low_t"], d["mass_high_t"] - d[value]],
                     fmt="none", ecolor="#333333", capsize=3, lw=1)
-    for m in series.loc[~known, "month"]:
-        ax.axvspan(m.to_timestamp(), (m + 1).to_timestamp(), color=STATUS_COLOURS["missing"], alpha=0.35,
-                   hatch="//", lw=0, zorder=0)
-    for status, colour in STATUS_COLOURS.items():  # zero-height bars: legend entries only
-        label = "missing (no figure)" if status == "missing" else status
-        ax.bar(x.iloc[:1], [0], width=25, color=colour, label=label, alpha=0.6 if status == "missing" else 1,
-               hatch="//" if status == "missing" else None)
+    for i, m in enumerate(series.loc[series["status"] == "missing", "month"]):
+        ax.axvspan(m.to_timestamp(), (m + 1).to_timestamp(), facecolor=STATUS_COLOURS["missing"], alpha=0.35,
+                   hatch=STATUS_HATCHES["missing"], edgecolor="#888888", lw=0, zorder=0,
+                   label=STATUS_LABELS["missing"] if i == 0 else None)
+
+
+def status_legend(ax: plt.Axes, **kwargs):
+    """``ax.legend(**kwargs)`` with the status entries first, in the order reported, derived, missing."""
+    handles, labels = ax.get_legend_handles_labels()
+    order = list(STATUS_LABELS.values())
+    rank = {label: order.index(label) if label in order else len(order) for label in labels}
+    pairs = sorted(zip(handles, labels), key=lambda hl: rank[hl[1]])
+    return ax.legend([h for h, _ in pairs], [lab for _, lab in pairs], **kwargs)
+
+
+EXPORT_UNIT = "t of magnet per month"
+
+
+def export_chart(series: pd.DataFrame, title: str, note: str = "", event_categories=("export_control",)) -> plt.Figure:
+    """China's monthly magnet exports by status (:func:`export_status_bars`), in t of magnet per month,
+    with a legend, numbered dated events (their key joins the source note, so labels never overlap)
+    and the sources of the months shown under the figure.
+    """
+    fig, ax = plt.subplots()
+    export_status_bars(ax, series)
+    months = series["month"]
+    ax.set_xlim(months.min().to_timestamp() - pd.Timedelta(days=5), (months.max() + 1).to_timestamp() + pd.Timedelta(days=5))
+    top = series[["mass_t", "mass_high_t"]].max().max()
+    if pd.notna(top) and top > 0:
+        ax.set_ylim(0, top * 1.25)  # room for the event markers above the bars
+    ax.set_ylabel(f"exports, {EXPORT_UNIT}")
+    ax.set_title(title)
+    status_legend(ax, loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8)
+    key = annotate_events_numbered(ax, categories=list(event_categories)) if event_categories else ""
+    ids = series["source_ids"].dropna().str.split(", ").explode() if "source_ids" in series else []
+    source_note(fig, ids, " ".join(t for t in (note, key) if t))
+    return fig
 
 
 def annotate_events_numbered(ax: plt.Axes, categories=None, events: pd.DataFrame | None = None, y: float = 0.97) -> str:

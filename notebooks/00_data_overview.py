@@ -27,7 +27,7 @@
 # %% tags=["parameters"]
 start_year = 2019  # first year of the coverage chart; range: 2000..2060
 end_year = 2026  # last year of the coverage chart; range: 2000..2060
-exports_destination = "total"  # export series to chart; one of: total, US, EU27, Germany, South Korea, Japan, India, Vietnam
+exports_destination = "total"  # series charted; one of: total, US, EU27, Germany, South Korea, Japan, India, Vietnam
 exports_start = "2024-01"  # first month of the export chart (YYYY-MM)
 show_all_checks = False  # True lists every consistency check, not only the disagreements
 
@@ -89,31 +89,18 @@ plotting.plt.show()
 #
 # China customs reports monthly magnet exports, but the public record misses some months. The
 # orange bars are derived by `analysis.exports` from a year-to-date total or a stated y/y or m/m
-# change; the whiskers show the range the rounding of those inputs allows. Grey gaps cannot be
-# derived from what is public.
+# change; the whiskers show the range the rounding of those inputs allows. Hatched grey bands are
+# months that cannot be derived from what is public. Numbered markers are the dated export-control
+# events, listed under the chart.
 
 # %%
 series = export_series
-fig, ax = plotting.plt.subplots()
-x = series["month"].dt.to_timestamp()
-colours = series["status"].map(plotting.STATUS_COLOURS)
-ax.bar(x, series["mass_t"].fillna(0), width=20, color=colours)
-derived = series[series["status"] == "derived"]
-ax.errorbar(derived["month"].dt.to_timestamp(), derived["mass_t"],
-            yerr=[derived["mass_t"] - derived["mass_low_t"], derived["mass_high_t"] - derived["mass_t"]],
-            fmt="none", ecolor="#333333", capsize=3, lw=1)
-for status, colour in plotting.STATUS_COLOURS.items():
-    ax.bar([], [], color=colour, label=status)
-ax.legend(loc="lower left")
-ax.set_ylabel("exports, t of magnet per month")
-ax.set_title(f"China rare-earth permanent-magnet exports ({exports_destination}), t per month")
-plotting.annotate_events(ax, categories=["export_control"])
-plotting.source_note(fig, series["source_ids"].dropna().str.split(", ").explode(),
-                     "Customs HS 85051110. Derived months computed by analysis.exports.")
+fig = plotting.export_chart(series, f"China rare-earth permanent-magnet exports ({exports_destination}), t per month",
+                            "Customs HS 85051110. Derived months computed by analysis.exports.")
 plotting.plt.show()
 
 # %%
-series[["month", "status", "mass_t", "mass_low_t", "mass_high_t", "formula"]].round(0)
+exports.month_table(series)
 
 # %% [markdown]
 # ## Stated figures that do not add up

@@ -28,11 +28,17 @@
 currency = "USD"  # currency of every price shown; one of: CNY, USD
 unit = "kg"  # mass unit of prices; one of: t, kg
 vat = "excl"  # with or without China's 13% VAT (domestic quotes include it, FOB/CIF do not); one of: incl, excl
-products = ["prnd_oxide", "nd_oxide", "nd_metal", "prnd_metal"]  # products to chart; one of: prnd_oxide, nd_oxide, nd_metal, prnd_metal
+products = [
+    "prnd_oxide",
+    "nd_oxide",
+    "nd_metal",
+    "prnd_metal",
+]  # products to chart; one of: prnd_oxide, nd_oxide, nd_metal, prnd_metal
 start = "2020-01-01"  # first date shown, YYYY-MM-DD (2020-2026 is the span the price data covers)
 end = "2026-12-31"  # last date shown, YYYY-MM-DD
 max_fx_gap_days = 31  # refuse a quote whose nearest earlier FX rate is older than this many days; range: 0..366
-max_interp_gap_months = 3  # longest run of empty months filled by linear interpolation, longer runs stay gaps; range: 0..24
+# Longer runs of empty months than max_interp_gap_months stay gaps.
+max_interp_gap_months = 3  # longest run of empty months filled by linear interpolation; range: 0..24
 forecast_horizon_months = 6  # months ahead for the Pr-Nd oxide forecast band; range: 1..36
 
 # %%

@@ -27,17 +27,61 @@
 # `papermill ... -f scenarios/02_demand_buildup/<scenario>.yaml`.
 
 # %% tags=["parameters"]
-scenario_name = "default"  # name shown in titles and results; 'default' writes 02_demand_buildup.results.json, others 02_demand_buildup__<name>
+# Results file: 02_demand_buildup.results.json for 'default', 02_demand_buildup__<name>.results.json otherwise.
+scenario_name = "default"  # name shown in titles and results (lower-case letters, digits, _)
 horizon_year = 2030  # last projected year, 2024-2025 are seed 002's figures; range: 2026..2050
-growth_pct_per_year = {"nev": 8.7, "wind": 8.7, "air_conditioner": 8.7, "elevator": 8.7, "mobile_phone": 8.7, "industrial_robot": 8.7}  # activity growth from 2025, % per year, per sector; 8.7: Adamas 2024-2040 CAGR of NdFeB demand (outlooks.csv)
-intensity_trend_pct_per_year = {"nev": 0.0, "wind": 0.0, "air_conditioner": 0.0, "elevator": 0.0, "mobile_phone": 0.0, "industrial_robot": 0.0}  # change of kg magnet per unit, % per year (negative for thrifting); missing sectors 0
-technology_share = {"nev": 1.0, "wind": 0.37, "air_conditioner": 1.0, "elevator": 1.0, "mobile_phone": 1.0, "industrial_robot": 1.0}  # share of activity using NdFeB in the horizon year (linear from 2025); wind 0.37: about 37% of wind projects (seed 003)
-humanoid_units_per_year = {2026: 5000}  # humanoid robots built per year {year: units}, linear between years, flat after the last; 5,000: Lingyi (seed 003)
-humanoid_kg_per_robot = 3.5  # kg of NdFeB magnet per humanoid robot, 3.5 is Tesla Optimus' at least 3.5 kg (magnet_intensity.csv); range: 0..1000
-sensitivity = {"growth_pct_per_year.nev": [4.35, 13.0], "growth_pct_per_year.air_conditioner": [0.0, 13.0], "growth_pct_per_year.industrial_robot": [4.35, 20.0], "growth_pct_per_year.wind": [0.0, 13.0], "intensity_trend_pct_per_year.nev": [-5.0, 0.0], "technology_share.wind": [0.25, 0.6], "humanoid_units_factor": [0.0, 200.0], "humanoid_kg_per_robot": [2.0, 5.0]}  # tornado: {parameter: [low, high]}; humanoid_units_factor multiplies the robot path
+growth_pct_per_year = {
+    "nev": 8.7,  # 8.7: Adamas 2024-2040 CAGR of NdFeB demand (outlooks.csv), every sector
+    "wind": 8.7,
+    "air_conditioner": 8.7,
+    "elevator": 8.7,
+    "mobile_phone": 8.7,
+    "industrial_robot": 8.7,
+}  # activity growth from 2025, % per year, per sector; 8.7: Adamas 2024-2040 CAGR (outlooks.csv)
+intensity_trend_pct_per_year = {
+    "nev": 0.0,
+    "wind": 0.0,
+    "air_conditioner": 0.0,
+    "elevator": 0.0,
+    "mobile_phone": 0.0,
+    "industrial_robot": 0.0,
+}  # change of kg magnet per unit, % per year (negative for thrifting); missing sectors 0
+technology_share = {
+    "nev": 1.0,
+    "wind": 0.37,  # about 37% of wind projects (seed 003)
+    "air_conditioner": 1.0,
+    "elevator": 1.0,
+    "mobile_phone": 1.0,
+    "industrial_robot": 1.0,
+}  # share of activity using NdFeB in the horizon year (linear from 2025), per sector
+humanoid_units_per_year = {
+    2026: 5000,  # 5,000: Lingyi (seed 003)
+}  # humanoid robots built per year {year: units}, linear between years, flat after the last
+# 3.5: Tesla Optimus' "at least 3.5 kg" (magnet_intensity.csv).
+humanoid_kg_per_robot = 3.5  # kg of NdFeB magnet per humanoid robot; range: 0..1000
+sensitivity = {
+    "growth_pct_per_year.nev": [4.35, 13.0],
+    "growth_pct_per_year.air_conditioner": [0.0, 13.0],
+    "growth_pct_per_year.industrial_robot": [4.35, 20.0],
+    "growth_pct_per_year.wind": [0.0, 13.0],
+    "intensity_trend_pct_per_year.nev": [-5.0, 0.0],
+    "technology_share.wind": [0.25, 0.6],
+    "humanoid_units_factor": [0.0, 200.0],
+    "humanoid_kg_per_robot": [2.0, 5.0],
+}  # tornado: {parameter: [low, high]}; humanoid_units_factor multiplies the robot path
 mc_draws = 10000  # Monte Carlo draws; range: 100..1000000
 mc_seed = 20250529  # Monte Carlo seed (same seed, same results)
-mc_distributions = {"growth_pct_per_year.nev": {"dist": "normal", "sd": 3.0}, "growth_pct_per_year.wind": {"dist": "normal", "sd": 3.0}, "growth_pct_per_year.air_conditioner": {"dist": "normal", "sd": 3.0}, "growth_pct_per_year.elevator": {"dist": "normal", "sd": 3.0}, "growth_pct_per_year.mobile_phone": {"dist": "normal", "sd": 3.0}, "growth_pct_per_year.industrial_robot": {"dist": "normal", "sd": 5.0}, "intensity_trend_pct_per_year.nev": {"dist": "normal", "sd": 1.5}, "technology_share.wind": {"dist": "uniform", "low": 0.27, "high": 0.47}, "humanoid_kg_per_robot": {"dist": "uniform", "low": 2.0, "high": 5.0}}  # Monte Carlo: {parameter: normal (sd, centred on the value) | uniform / triangular (low, high)}
+mc_distributions = {
+    "growth_pct_per_year.nev": {"dist": "normal", "sd": 3.0},
+    "growth_pct_per_year.wind": {"dist": "normal", "sd": 3.0},
+    "growth_pct_per_year.air_conditioner": {"dist": "normal", "sd": 3.0},
+    "growth_pct_per_year.elevator": {"dist": "normal", "sd": 3.0},
+    "growth_pct_per_year.mobile_phone": {"dist": "normal", "sd": 3.0},
+    "growth_pct_per_year.industrial_robot": {"dist": "normal", "sd": 5.0},
+    "intensity_trend_pct_per_year.nev": {"dist": "normal", "sd": 1.5},
+    "technology_share.wind": {"dist": "uniform", "low": 0.27, "high": 0.47},
+    "humanoid_kg_per_robot": {"dist": "uniform", "low": 2.0, "high": 5.0},
+}  # Monte Carlo: {parameter: normal (sd, centred on the value) | uniform / triangular (low, high)}
 
 
 # %%
@@ -46,16 +90,17 @@ import numpy as np
 import pandas as pd
 from IPython.display import Markdown, display
 
-from analysis import demand, plotting, report, tables, units
+from analysis import demand, params, plotting, report, tables, units
 from analysis.text import md
 
-scenario = demand.validate_scenario(dict(
+parameters = dict(
     scenario_name=scenario_name, horizon_year=horizon_year, growth_pct_per_year=growth_pct_per_year,
     intensity_trend_pct_per_year=intensity_trend_pct_per_year, technology_share=technology_share,
     humanoid_units_per_year=humanoid_units_per_year, humanoid_kg_per_robot=humanoid_kg_per_robot,
-    sensitivity=sensitivity, mc_draws=mc_draws, mc_seed=mc_seed, mc_distributions=mc_distributions))
+    sensitivity=sensitivity, mc_draws=mc_draws, mc_seed=mc_seed, mc_distributions=mc_distributions)
+scenario = demand.validate_scenario(parameters)
 H = scenario["horizon_year"]
-TAG = f"scenario '{scenario_name}'"
+TAG = params.run_tag("02_demand_buildup", parameters)  # the scenario, or the parameters changed from the defaults
 plotting.use_style()
 tables.install()  # every table: escaped, no index column, thousands separators
 pd.set_option("display.max_colwidth", 90)
@@ -220,7 +265,7 @@ display(Markdown(
     f"{c['tonnes']:,.0f} t."))
 robots_h = float(demand.humanoid_units(scenario, [H])[0])
 at_implied = robots_h * c["implied_kg"] / 1000
-display(Markdown(f"In {TAG}, {robots_h:,.0f} robots in {H} at {humanoid_kg_per_robot:g} kg need "
+display(Markdown(f"In {md(TAG)}, {robots_h:,.0f} robots in {H} at {humanoid_kg_per_robot:g} kg need "
                  f"**{robots_h * humanoid_kg_per_robot / 1000:,.1f} t** of magnet; at the {c['implied_kg']:,.0f} kg the "
                  f"Lingyi figures imply they would need {at_implied:,.0f} t."))
 show(claims.drop(columns="key"), 1)
@@ -287,7 +332,7 @@ plotting.plt.show()
 nev = demand.nev_penetration_check(scenario)
 display(Markdown(
     f"- Car market implied by {nev['penetration_2025']:.0%} penetration in 2025: {nev['car_market_2025_units'] / 1e6:,.1f} million\n"
-    f"- NEV output in {H} in {TAG}: {nev['nev_horizon_units'] / 1e6:,.1f} million, "
+    f"- NEV output in {H} in {md(TAG)}: {nev['nev_horizon_units'] / 1e6:,.1f} million, "
     f"**{nev['nev_share_of_flat_2025_market']:.0%}** of that market\n"
     f"- Fastest NEV growth to {H} within a flat market: {nev['max_growth_pct_per_year_flat_market']:.1f}% per year"))
 

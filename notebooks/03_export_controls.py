@@ -29,11 +29,25 @@
 control_date = "2025-04-04"  # date of the control (YYYY-MM-DD): the first export_control event in data/events.csv
 pre_start = "2024-01"  # first month of the pre-control window the counterfactual is fitted on (YYYY-MM)
 method = "its"  # counterfactual; one of: its, seasonal_naive_trend
-destinations = ["US", "EU27", "Germany", "South Korea", "Japan", "India", "Vietnam"]  # destinations compared; one of: US, EU27, Germany, South Korea, Japan, India, Vietnam
+destinations = [
+    "US",
+    "EU27",
+    "Germany",
+    "South Korea",
+    "Japan",
+    "India",
+    "Vietnam",
+]  # destinations compared; one of: US, EU27, Germany, South Korea, Japan, India, Vietnam
 disruption_end = "auto"  # last disruption month (YYYY-MM), or auto: the month before exports recover
-hac_maxlags = 2  # Newey-West max lag of the ITS, floor(4*(T/100)^(2/9)) for T of 24 months (Newey and West 1994); range: 0..
+# 2: floor(4*(T/100)^(2/9)) for T of 24 months (Newey and West 1994).
+hac_maxlags = 2  # Newey-West max lag of the ITS; range: 0..
 interval_level = 0.95  # coverage of every interval; range: 0.5..0.99
-sensitivity_windows = ["2021-01", "2023-01", "2024-01", "2024-07"]  # pre-window starts compared in the sensitivity table
+sensitivity_windows = [
+    "2021-01",
+    "2023-01",
+    "2024-01",
+    "2024-07",
+]  # pre-window starts compared in the sensitivity table
 series_start = "2024-01"  # first month shown in the charts and tables (YYYY-MM)
 
 # %%
@@ -135,7 +149,7 @@ if disruption:
 ax.set_ylim(0, max(shown["mass_t"].max(), shown["counterfactual_high_t"].max()) * 1.35)
 ax.set_ylabel("exports, t of magnet per month")
 ax.set_title(f"China's rare-earth magnet exports vs a counterfactual ({method}), t/month")
-ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8)
+plotting.status_legend(ax, loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8)
 key = plotting.annotate_events_numbered(ax, categories=[impact.CONTROL_CATEGORY])
 plotting.source_note(fig, shown["source_ids"].dropna().str.split(", ").explode(),
                      f"Customs HS 85051110, t of magnet. Derived months and the counterfactual computed by analysis.exports "

@@ -28,16 +28,37 @@
 # Pr-Nd **oxide** or **metal**.
 
 # %% tags=["parameters"]
-demand_scenario = "base"  # demand build-up scenario (file scenarios/02_demand_buildup/<name>.yaml); one of: base, low, high, humanoid_boom
-ndpr_share_of_reo = 0.20  # Pr-Nd oxide as a share of rare-earth oxide mined; ASSUMPTION, not in data/: about 20% on a typical light-REE ore basis; range: 0.01..1
-pr_share_of_ndpr = 0.25  # Pr6O11 share of Pr-Nd oxide by mass; 0.25: the usual 75:25 Nd:Pr grade (analysis.units); range: 0..1
-ndpr_share_of_magnet = 0.30  # Nd+Pr weight share of NdFeB magnet; 0.30: about 30% (data/magnet_intensity.csv, ndfeb_ndpr); range: 0.01..1
-quota_growth_pct_per_year = 0.0  # mining-quota growth after 2025, % per year; 0: SMM expects the quota flat (seed 002); range: -99..100
-other_uses_growth_pct_per_year = 0.0  # growth after 2025 of magnet exports and of uses outside the build-up, % per year; ASSUMPTION: held flat; range: -99..100
-backcast_growth_pct_per_year = {"nev": 38.8, "wind": 6.9, "air_conditioner": 6.9, "elevator": 6.9, "mobile_phone": 6.9, "industrial_robot": 6.9}  # growth of magnet inflows before 2024, % per year, per sector; 6.9: China magnet output CAGR 2015-2024 (magnet_production.csv); NEV 38.8: seed 002 NEV output growth 2024-25
+# The demand scenario is the file scenarios/02_demand_buildup/<name>.yaml.
+demand_scenario = "base"  # demand build-up scenario; one of: base, low, high, humanoid_boom
+# ASSUMPTION, not in data/: about 20% Pr-Nd on a typical light-REE ore basis.
+ndpr_share_of_reo = 0.20  # Pr-Nd oxide as a share of rare-earth oxide mined; ASSUMPTION; range: 0.01..1
+pr_share_of_ndpr = 0.25  # Pr6O11 share of Pr-Nd oxide by mass; 0.25: the usual 75:25 Nd:Pr grade; range: 0..1
+# 0.30: about 30% (data/magnet_intensity.csv, ndfeb_ndpr).
+ndpr_share_of_magnet = 0.30  # Nd+Pr weight share of NdFeB magnet; range: 0.01..1
+# 0: SMM expects the quota flat (seed 002).
+quota_growth_pct_per_year = 0.0  # mining-quota growth after 2025, % per year; range: -99..100
+# Growth of magnet exports and of the uses outside the build-up; ASSUMPTION: held flat.
+other_uses_growth_pct_per_year = 0.0  # growth after 2025 of exports and other uses, % per year; range: -99..100
+backcast_growth_pct_per_year = {
+    "nev": 38.8,  # seed 002 NEV output growth 2024-25
+    "wind": 6.9,  # 6.9 here and below: China magnet output CAGR 2015-2024 (magnet_production.csv)
+    "air_conditioner": 6.9,
+    "elevator": 6.9,
+    "mobile_phone": 6.9,
+    "industrial_robot": 6.9,
+}  # growth of magnet inflows before 2024, % per year, per sector
 first_inflow_year = 2000  # first year with magnets put into use (earlier inflows taken as 0); range: 1950..2023
-lifetime_mean_years = {"nev": 15, "wind": 25, "air_conditioner": 13, "elevator": 22, "mobile_phone": 4, "industrial_robot": 12, "humanoid_robot": 10}  # mean product lifetime, years, per sector; ASSUMPTION, not in data/: within the usual ranges (NEV ~15, wind 20-25, AC 12-15, elevators 20-25, phones 3-5, robots 10-15)
-lifetime_shape = 3.0  # Weibull shape of every lifetime (larger: retirements closer to the mean); ASSUMPTION; range: 0.5..20
+lifetime_mean_years = {
+    "nev": 15,  # usually about 15
+    "wind": 25,  # usual range 20-25
+    "air_conditioner": 13,  # usual range 12-15
+    "elevator": 22,  # usual range 20-25
+    "mobile_phone": 4,  # usual range 3-5
+    "industrial_robot": 12,  # usual range 10-15
+    "humanoid_robot": 10,  # usual range for robots 10-15
+}  # mean product lifetime, years, per sector; ASSUMPTION, not in data/: within the usual ranges
+# A larger Weibull shape puts retirements nearer the mean lifetime.
+lifetime_shape = 3.0  # Weibull shape of every product lifetime; ASSUMPTION; range: 0.5..20
 collection_rate = 0.5  # share of end-of-life magnets collected for recycling; ASSUMPTION; range: 0..1
 recovery_rate = 0.9  # share of the collected magnet mass recovered as new magnet; ASSUMPTION; range: 0..1
 
@@ -47,22 +68,23 @@ import numpy as np
 import pandas as pd
 from IPython.display import Markdown, display
 
-from analysis import demand, plotting, report, supply, tables
-from analysis.claims import policy_claims
+from analysis import demand, params, plotting, report, supply, tables
 from analysis.charts import supply as charts_supply
+from analysis.claims import policy_claims
 from analysis.text import md
 
-p = supply.validate_parameters(dict(
+parameters = dict(
     demand_scenario=demand_scenario, ndpr_share_of_reo=ndpr_share_of_reo, pr_share_of_ndpr=pr_share_of_ndpr,
     ndpr_share_of_magnet=ndpr_share_of_magnet, quota_growth_pct_per_year=quota_growth_pct_per_year,
     other_uses_growth_pct_per_year=other_uses_growth_pct_per_year,
     backcast_growth_pct_per_year=backcast_growth_pct_per_year, first_inflow_year=first_inflow_year,
     lifetime_mean_years=lifetime_mean_years, lifetime_shape=lifetime_shape, collection_rate=collection_rate,
-    recovery_rate=recovery_rate))
+    recovery_rate=recovery_rate)
+p = supply.validate_parameters(parameters)
 scenario, result = supply.load_demand(p["demand_scenario"])
 chain = supply.Chain.from_parameters(p)
 H = scenario["horizon_year"]
-TAG = f"demand scenario '{demand_scenario}'"
+TAG = params.run_tag("04_supply_balance", parameters)  # the demand scenario, and any parameter changed from the defaults
 plotting.use_style()
 tables.install()  # every table: escaped, no index column, thousands separators
 pd.set_option("display.max_colwidth", 120)
@@ -74,7 +96,7 @@ kt = mticker.FuncFormatter(lambda x, _: f"{x / 1000:,.0f}")
 show = tables.show
 
 
-display(Markdown(f"**{TAG}** (horizon {H}) · Pr-Nd share of REO **{chain.ndpr_share_of_reo:.0%} (assumption)** · "
+display(Markdown(f"**{md(TAG)}** (horizon {H}) · Pr-Nd share of REO **{chain.ndpr_share_of_reo:.0%} (assumption)** · "
                  f"{chain.pr_share_of_ndpr:.0%} Pr6O11 in Pr-Nd oxide · {chain.ndpr_share_of_magnet:.0%} Nd+Pr in NdFeB · "
                  f"collection {p['collection_rate']:.0%} x recovery {p['recovery_rate']:.0%}"))
 

@@ -28,7 +28,12 @@
 # Errors are forecast minus outcome: positive means the forecast was too high.
 
 # %% tags=["parameters"]
-families = ["end-use activity", "magnet output", "magnet exports", "prices"]  # forecast families to score; one of: end-use activity, magnet output, magnet exports, prices
+families = [
+    "end-use activity",
+    "magnet output",
+    "magnet exports",
+    "prices",
+]  # forecast families to score; one of: end-use activity, magnet output, magnet exports, prices
 min_months_ahead = 0  # leave out forecasts made fewer months than this before their period ended; range: 0..120
 show_pending = True  # list the forecasts that still wait for a (full-year) outcome
 

@@ -2,6 +2,7 @@
 import json
 import shutil
 
+import nbformat
 import papermill as pm
 import pytest
 
@@ -31,6 +32,35 @@ def run_notebook(tmp_path, monkeypatch):
         out = tmp_path / f"{name}.ipynb"
         pm.execute_notebook(str(paths.NOTEBOOKS / f"{name}.ipynb"), str(out), parameters=parameters,
                             kernel_name=report.kernel_name(), cwd=str(paths.NOTEBOOKS), progress_bar=False)
+        problems = stderr_outputs(out)
+        assert not problems, f"{name} {parameters or ''} wrote to stderr:\n" + "\n".join(problems)
         return json.loads((tmp_path / f"{name}.results.json").read_text(encoding="utf-8"))
 
     return run
+
+
+def stderr_outputs(notebook) -> list[str]:
+    """``cell N: text`` for every stderr stream (a warning, a log line) in an executed notebook."""
+    nb = nbformat.read(notebook, as_version=4)
+    return [f"cell {i}: {o.get('text', '').strip()[:500]}" for i, c in enumerate(nb.cells) if c.cell_type == "code"
+            for o in c.get("outputs", []) if o.get("output_type") == "stream" and o.get("name") == "stderr"]
+
+
+@pytest.fixture(scope="session")
+def executed_with_defaults(tmp_path_factory):
+    """``executed_with_defaults(name)``: the notebook executed once per session with its defaults
+    (path of the executed notebook, its results file beside it), shared by the tests that read it."""
+    folder = tmp_path_factory.mktemp("executed")
+    done = {}
+
+    def get(name: str):
+        if name not in done:
+            with pytest.MonkeyPatch.context() as mp:
+                mp.setenv(report.OUTPUT_DIR_ENV, str(folder))
+                out = folder / f"{name}.ipynb"
+                pm.execute_notebook(str(paths.NOTEBOOKS / f"{name}.ipynb"), str(out), kernel_name=report.kernel_name(),
+                                    cwd=str(paths.NOTEBOOKS), progress_bar=False)
+            done[name] = out
+        return done[name]
+
+    return get

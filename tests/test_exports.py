@@ -85,3 +85,16 @@ def test_monthly_series_marks_every_month():
 def test_unknown_destination_is_a_clear_error():
     with pytest.raises(ValueError, match="no monthly export figures for destination 'Atlantis'"):
         exports.monthly("Atlantis")
+
+
+def test_month_table_rounds_the_numbers_without_a_warning():
+    import warnings
+
+    series = exports.monthly("total", start="2024-01")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        table = exports.month_table(series)
+    assert list(table.columns) == exports.MONTH_TABLE_COLUMNS
+    assert isinstance(table["month"].dtype, pd.PeriodDtype)
+    known = table["mass_t"].dropna()
+    assert not known.empty and (known == known.round()).all()
