@@ -39,6 +39,7 @@ pytestmark = [
     pytest.mark.skipif(not os.access(CHROMIUM, os.X_OK), reason=f"no {CHROMIUM}: install Debian's `chromium` to run the JupyterLab test"),
     pytest.mark.skipif(sync_playwright is None, reason="the `playwright` package is missing: `make setup` installs the test extras"),
     pytest.mark.skipif(shutil.which("git") is None or shutil.which("make") is None, reason="needs git and make"),
+    pytest.mark.skipif(not (paths.ROOT / ".git").exists(), reason="the project is not a git clone: nothing to clone"),
 ]
 
 
