@@ -64,3 +64,13 @@ def executed_with_defaults(tmp_path_factory):
         return done[name]
 
     return get
+
+
+@pytest.fixture(scope="session")
+def defaults_results(executed_with_defaults):
+    """``defaults_results(name)``: the parsed results file of the notebook's one run with its defaults."""
+    def get(name: str) -> dict:
+        out = executed_with_defaults(name)
+        return json.loads(out.with_name(f"{name}.results.json").read_text(encoding="utf-8"))
+
+    return get

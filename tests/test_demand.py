@@ -246,8 +246,8 @@ def _sector_values(results, year):
 
 
 @pytest.mark.notebook
-def test_notebook_runs_with_defaults(run_notebook):
-    results = run_notebook(NB)
+def test_notebook_runs_with_defaults(defaults_results):
+    results = defaults_results(NB)
     assert results["scenario"] == "default"
     assert results["totals_t"]["2024"] == pytest.approx(110752)   # seed 002 sectors, summed by hand above
     assert results["totals_t"]["2025"] == pytest.approx(139235)

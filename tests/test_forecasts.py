@@ -72,8 +72,8 @@ def test_parameters_are_checked():
 
 
 @pytest.mark.notebook
-def test_notebook_runs(run_notebook):
-    r = run_notebook("05_forecasts_vs_outcomes")
+def test_notebook_runs(run_notebook, defaults_results):
+    r = defaults_results("05_forecasts_vs_outcomes")
     assert r["key_figures"]["forecasts scored"] == len(forecasts.pairs())
     r = run_notebook("05_forecasts_vs_outcomes", families=["prices"], min_months_ahead=12)
     assert {p["family"] for p in r["pairs"]} == {"prices"} and all(p["months_ahead"] >= 12 for p in r["pairs"])

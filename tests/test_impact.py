@@ -213,8 +213,8 @@ def test_notebook_default_control_date_is_read_from_events():
 
 
 @pytest.mark.notebook
-def test_notebook_default_run(run_notebook, series):
-    res = run_notebook("03_export_controls")
+def test_notebook_default_run(defaults_results, series):
+    res = defaults_results("03_export_controls")
     out = res["impact"]
     assert out["method"] == "its" and out["control_month"] == "2025-04"
     # lost tonnes = sum over the disruption months of (independent least-squares line - actual)

@@ -293,8 +293,8 @@ def _series(results, label_start):
 
 
 @pytest.mark.notebook
-def test_notebook_defaults_usd_per_kg_excl_vat(run_notebook):
-    r = run_notebook("01_price_history")
+def test_notebook_defaults_usd_per_kg_excl_vat(defaults_results):
+    r = defaults_results("01_price_history")
     assert r["parameters"]["currency"] == "USD" and r["parameters"]["vat"] == "excl"
     latest = _series(r, "Pr-Nd oxide, China domestic")
     # SMM 2026-02-12: 845,000-855,000 CNY/t incl. VAT, mid 850,000 -> 850,000 / 1.13 / 6.9064 / 1000 = 108.915 USD/kg

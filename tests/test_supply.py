@@ -270,8 +270,8 @@ def test_crma_comparison_uses_the_regulation_not_the_seed(base, p):
 # --- the notebook ---------------------------------------------------------------------------------
 
 @pytest.mark.notebook
-def test_notebook_runs_with_defaults(run_notebook):
-    r = run_notebook(NB)
+def test_notebook_runs_with_defaults(defaults_results):
+    r = defaults_results(NB)
     assert r["demand_scenario"] == "base"
     assert 5 <= len(r["key_figures"]) <= 8
     bal = {b["year"]: b for b in r["magnet_balance"]}
