@@ -36,8 +36,9 @@ import pandas as pd
 from IPython.display import Markdown, display
 
 import analysis
-from analysis import consistency, exports, plotting, report, tables
+from analysis import claims, consistency, exports, plotting, report, tables
 from analysis.data import catalogue_table, coverage_by_year
+from analysis.text import md
 
 plotting.use_style()
 tables.install()  # every table: escaped, no index column, thousands separators
@@ -132,6 +133,20 @@ shown[["check", "statement", "stated", "recomputed", "difference", "inputs", "so
 # export statements from Reuters and SMM, by contrast, mostly reproduce to the rounding. The notebooks that use
 # these figures say which value they take and show the other.
 
+# %% [markdown]
+# ## Claims about laws and official measures, read against their primary texts
+#
+# Every event in `data/events.csv`, and every yardstick a notebook takes from a law, has a row in
+# `data/policy_claims.csv`: the primary text it refers to (EUR-Lex for EU acts, MOFCOM/GAC
+# announcements, the agency's own release), a verbatim passage of it, and a verdict. A claim that
+# is not supported is never a model input or yardstick (`analysis.claims.require_supported`).
+
+# %%
+policy = claims.overview_table()
+counts = claims.verdict_counts()
+display(Markdown(f"{len(policy)} claims: " + ", ".join(f"**{n} {md(v)}**" for v, n in counts.items() if n) + "."))
+policy
+
 # %%
 checked = checks[checks["verdict"] != consistency.VERDICT_NA]
 results = {
@@ -141,11 +156,13 @@ results = {
         "sources": int(len(sources)),
         "checks run": int(len(checked)),
         "disagreements": int((checks["verdict"] == consistency.VERDICT_BAD).sum()),
+        "policy claims not supported by their primary text": int(len(policy) - counts[claims.SUPPORTED]),
         "export months derived since " + exports_start: int((series["status"] == "derived").sum()),
         "export months missing since " + exports_start: int((series["status"] == "missing").sum()),
     },
     "parameters": {"start_year": start_year, "end_year": end_year, "exports_destination": exports_destination,
                    "exports_start": exports_start},
+    "policy_claims": report.records(policy),
     "disagreements": report.records(
         checks.loc[checks["verdict"] == consistency.VERDICT_BAD, ["check", "statement", "stated", "recomputed"]], 4),
 }

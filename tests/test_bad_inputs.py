@@ -158,24 +158,45 @@ def test_the_catalogue_covers_every_kind_of_bad_input():
     assert {code for *_, code, _ in CASES} == {1, 2}
 
 
-@pytest.mark.parametrize("label, edit, args, code, fragment", CASES, ids=[c[0] for c in CASES])
-def test_bad_input_is_refused_cleanly(pristine, tmp_path, label, edit, args, code, fragment):
+def _run_case(pristine, tmp_root, case):
+    """Apply one case to a fresh copy, run the command line; return what the assertions need."""
     import shutil
 
-    root = tmp_path / "project"
+    label, edit, args, _, _ = case
+    root = tmp_root / f"case{CASES.index(case)}" / "project"
     shutil.copytree(pristine, root)
     if edit is not None:
         edit(root)
     data_before = project_copy.snapshot(root / "data")
     reports_before = project_copy.snapshot(root / "reports")
     out = project_copy.cli(root, *args)
-    message = out.stdout + out.stderr
-    assert out.returncode == code, f"{label}: exit {out.returncode}, expected {code}\n{message}"
+    return {"code": out.returncode, "message": out.stdout + out.stderr,
+            "data_unchanged": project_copy.snapshot(root / "data") == data_before,
+            "reports_unchanged": project_copy.snapshot(root / "reports") == reports_before,
+            "leftovers": [p.name for p in root.glob(".reports-*")]}
+
+
+@pytest.fixture(scope="module")
+def outcomes(pristine, tmp_path_factory):
+    """Every case run once, two at a time (each is a separate process), by label."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    tmp_root = tmp_path_factory.mktemp("cases")
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        results = list(pool.map(lambda case: _run_case(pristine, tmp_root, case), CASES))
+    return {case[0]: r for case, r in zip(CASES, results)}
+
+
+@pytest.mark.parametrize("label, edit, args, code, fragment", CASES, ids=[c[0] for c in CASES])
+def test_bad_input_is_refused_cleanly(outcomes, label, edit, args, code, fragment):
+    r = outcomes[label]
+    message = r["message"]
+    assert r["code"] == code, f"{label}: exit {r['code']}, expected {code}\n{message}"
     assert fragment in message, f"{label}: {fragment!r} not in\n{message}"
     assert "Traceback" not in message, f"{label}: a traceback reached the user\n{message}"
-    assert project_copy.snapshot(root / "data") == data_before, f"{label}: data/ changed"
-    assert project_copy.snapshot(root / "reports") == reports_before, f"{label}: the last good reports changed"
-    assert not list(root.glob(".reports-*")), f"{label}: a half-written build folder was left behind"
+    assert r["data_unchanged"], f"{label}: data/ changed"
+    assert r["reports_unchanged"], f"{label}: the last good reports changed"
+    assert not r["leftovers"], f"{label}: a half-written build folder was left behind"
 
 
 def test_messages_name_the_line_of_a_multi_line_row(tmp_path):

@@ -78,3 +78,15 @@ def test_validate_command_passes_on_the_committed_data(capsys):
 
     assert main(["validate"]) == 0
     assert "OK" in capsys.readouterr().out
+
+
+def test_publishers_render_in_the_chart_font():
+    """Source notes under charts print publishers; a glyph the chart font lacks becomes a warning and a box."""
+    from matplotlib import font_manager
+    from matplotlib.ft2font import FT2Font
+
+    font = FT2Font(font_manager.findfont("DejaVu Sans"))
+    charmap = font.get_charmap()
+    publishers = load("sources")["publisher"]
+    missing = {p for p in publishers for ch in p if ord(ch) > 127 and ord(ch) not in charmap}
+    assert len(publishers) > 50 and not missing, f"publishers with characters the chart font lacks: {sorted(missing)}"
