@@ -14,6 +14,11 @@ Modules, one concern each:
 - ``analysis.impact``: counterfactuals for the 2025 export controls (statsmodels)
 - ``analysis.consistency``: recompute every stated growth rate, ratio, share and total
 - ``analysis.plotting``: house style, source notes and event annotations for charts
+- ``analysis.claims``: one verdict vocabulary; policy claims read against their primary texts
+- ``analysis.forecasts``: every forecast in data/ scored against its published outcome
+- ``analysis.backtest``: rolling-origin backtest of the price forecast band
+- ``analysis.charts``: charts as functions of data, one module per topic
+- ``analysis.explorer``: the live scenario explorer (ipywidgets) of notebooks/explore.ipynb
 - ``analysis.tables``: every table shown, escaped, without an index column, with thousands separators
 - ``analysis.text``: text from data inside Markdown, escaped
 - ``analysis.params``: check parameters against a notebook's declaration and its model's validation
@@ -24,8 +29,9 @@ Modules, one concern each:
 __all__ = ["DataValidationError", "catalogue", "load", "load_all"]
 
 
-MODULES = ["cache", "consistency", "data", "demand", "exports", "impact", "params", "paths", "plotting", "price_charts",
-           "prices", "render", "report", "rounding", "runs", "supply", "tables", "text", "units"]
+MODULES = ["backtest", "cache", "charts", "claims", "consistency", "data", "demand", "explorer", "exports", "forecasts",
+           "impact", "params", "paths", "plotting", "price_charts", "prices", "render", "report", "rounding", "runs", "supply",
+           "tables", "text", "units"]
 
 
 def __dir__():

@@ -26,7 +26,16 @@ EXPECTED = {
     "us_doe_closed_loop_38m": (claims.PRIMARY_NOT_FOUND, "Closed−LoopCriticalMaterialRecycling"),
     "us_doe_134m_unconventional_ree": (claims.SUPPORTED, "up to $134 million"),
     "us_dod_mp_materials_deal": (claims.SUPPORTED, "$110 per kilogram"),
+    "miit_total_volume_control_draft": (claims.PARTLY_SUPPORTED, "冶炼分离实行总量调控管理"),
+    "mofcom_dual_use_faq": (claims.SUPPORTED, "一般不属于18号公告管制范围"),
+    "china_export_control_expansion": (claims.SUPPORTED, "商务部公告2025年第61号"),
+    "china_first_general_licences": (claims.PARTLY_SUPPORTED, "批准了部分中国出口商提交的通用许可申请"),
+    "eu_resourceeu_plan": (claims.SUPPORTED, "close to €3 billion"),
 }
+
+
+def test_every_claim_has_an_expected_verdict():
+    assert set(EXPECTED) == set(load("policy_claims")["claim_id"])
 
 
 @pytest.mark.parametrize("claim_id", sorted(EXPECTED))

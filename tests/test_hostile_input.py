@@ -97,6 +97,11 @@ def _poison(root) -> int:
 @pytest.fixture(scope="module")
 def hostile_build(tmp_path_factory):
     root = project_copy.make(tmp_path_factory.mktemp("hostile") / "project")
+    # Every notebook's default run shows every free-text field a scenario run shows; one scenario run
+    # is kept for the rebuild test below (papermill injects its parameters cell). This halves the build.
+    for scenario in (root / "scenarios").rglob("*.yaml"):
+        if scenario.name not in ("base.yaml", "high.yaml") or scenario.parent.name != "02_demand_buildup":
+            scenario.unlink()
     changed = _poison(root)
     out = project_copy.cli(root, "report", "--force")
     return root, changed, out
@@ -119,7 +124,7 @@ def test_the_build_succeeds_and_no_live_markup_survives(hostile_build):
     root, _, out = hostile_build
     assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-3000:]
     pages = sorted((root / "reports").glob("*.html"))
-    assert len(pages) >= 10
+    assert len(pages) >= 7  # index, 00-05, and 02's scenarios
     shown = 0
     for page in pages:
         text = page.read_text(encoding="utf-8")

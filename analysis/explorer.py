@@ -1,0 +1,221 @@
+"""A live scenario explorer for analysts (``notebooks/explore.ipynb``), with ipywidgets.
+
+Sliders move the main parameters of the demand scenario (growth by sector, the wind technology
+share, humanoid robots, the horizon) and of the supply balance (the mining-quota growth, the
+recycling collection rate); the demand path, the balance against the quota and the tornado are
+recomputed and redrawn on each change. The logic is plain functions of a dict of values
+(:meth:`Explorer.compute`), so it is tested and timed without a browser
+(``benchmarks/bench_explorer.py``). :meth:`Explorer.save` writes the current settings as a
+scenario file of ``scenarios/02_demand_buildup/``, after the same checks the report build runs.
+
+The explorer lives in a notebook of its own, outside the report build, so the HTML reports never
+show it.
+"""
+from __future__ import annotations
+
+import copy
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import pandas as pd
+import yaml
+
+from analysis import demand, params, paths, supply
+
+OTHER_SECTORS = ("air_conditioner", "elevator", "mobile_phone", "industrial_robot")
+SUPPLY_NOTEBOOK = "04_supply_balance"
+DEMAND_KEYS = ("horizon_year", "growth_nev", "growth_wind", "growth_other", "wind_share", "humanoid_factor")
+
+
+@dataclass(frozen=True)
+class Control:
+    """One slider: the value's key, its label, bounds and step."""
+
+    key: str
+    label: str
+    low: float
+    high: float
+    step: float
+
+
+CONTROLS = (
+    Control("horizon_year", "horizon year", 2026, 2040, 1),
+    Control("growth_nev", "NEV output growth, %/yr", -10, 30, 0.5),
+    Control("growth_wind", "wind additions growth, %/yr", -10, 30, 0.5),
+    Control("growth_other", "other end uses growth, %/yr", -10, 30, 0.5),
+    Control("wind_share", "wind: share using NdFeB at horizon", 0, 1, 0.01),
+    Control("humanoid_factor", "humanoid robots, x the scenario's path", 0, 200, 1),
+    Control("quota_growth", "mining quota growth after 2025, %/yr", -10, 20, 0.5),
+    Control("collection_rate", "end-of-life magnets collected", 0, 1, 0.05),
+)
+
+
+class Explorer:
+    """The explorer's state: a base demand scenario and the supply notebook's default parameters."""
+
+    def __init__(self, base: str = "base"):
+        self.base_name = base
+        self.base = demand.load_scenario(paths.SCENARIOS / demand.NOTEBOOK_STEM / f"{base}.yaml")
+        defaults = params._defaults(paths.NOTEBOOKS / f"{SUPPLY_NOTEBOOK}.ipynb")
+        self.supply_params = supply.validate_parameters({**defaults, "demand_scenario": base})
+        self.chain = supply.Chain.from_parameters(self.supply_params)
+
+    def initial(self) -> dict:
+        """The slider values the base scenario stands for."""
+        g = self.base["growth_pct_per_year"]
+        return {"horizon_year": self.base["horizon_year"], "growth_nev": g["nev"], "growth_wind": g["wind"],
+                "growth_other": sum(g[s] for s in OTHER_SECTORS) / len(OTHER_SECTORS),
+                "wind_share": self.base["technology_share"]["wind"], "humanoid_factor": 1.0,
+                "quota_growth": self.supply_params["quota_growth_pct_per_year"],
+                "collection_rate": self.supply_params["collection_rate"]}
+
+    def scenario(self, values: dict, name: str = "explorer") -> dict:
+        """The demand scenario the values stand for, validated by the model (raises ValueError)."""
+        s = copy.deepcopy(self.base)
+        s["scenario_name"] = name
+        s["horizon_year"] = int(values["horizon_year"])
+        s["growth_pct_per_year"] = {"nev": float(values["growth_nev"]), "wind": float(values["growth_wind"]),
+                                    **{k: float(values["growth_other"]) for k in OTHER_SECTORS}}
+        s["technology_share"] = {**s["technology_share"], "wind": float(values["wind_share"])}
+        s["humanoid_units_per_year"] = {y: n * float(values["humanoid_factor"]) for y, n in self.base["humanoid_units_per_year"].items()}
+        return demand.validate_scenario(s)
+
+    def _demand(self, values: dict) -> tuple[dict, pd.DataFrame, pd.DataFrame]:
+        """Scenario, projection and tornado: recomputed only when a demand control moved."""
+        key = tuple(values[k] for k in DEMAND_KEYS)
+        if getattr(self, "_demand_key", None) != key:
+            scenario = self.scenario(values)
+            self._demand_key, self._demand_out = key, (scenario, demand.project(scenario), demand.tornado(scenario))
+        return self._demand_out
+
+    def compute(self, values: dict) -> dict:
+        """Demand path, balance against the quota and tornado for the values (no drawing)."""
+        scenario, result, tornado = self._demand(values)
+        balance = supply.magnet_balance(result)
+        p = {**self.supply_params, "collection_rate": float(values["collection_rate"])}
+        flows = supply.recycling_flows(result, p)
+        path = supply.requirement_path(result, balance, self.chain, float(values["quota_growth"]),
+                                       p["other_uses_growth_pct_per_year"], flows)
+        return {"scenario": scenario, "by_sector": demand.by_sector(result), "path": path, "tornado": tornado}
+
+    def figure(self, out: dict, fig: plt.Figure | None = None) -> plt.Figure:
+        """Three panels: demand by end use, Pr-Nd oxide needed against the quota, the tornado.
+
+        Pass the figure of the previous call to redraw into it: its axes, ticks and legends are kept
+        and only the data artists are replaced, which is what makes a slider change fast.
+        """
+        from matplotlib.figure import Figure
+
+        table = out["by_sector"] / 1000
+        path = out["path"]
+        years = path["year"].to_numpy()
+        lines = {"needed": path["requirement_ndpr_oxide_t"] / 1000,
+                 "needed, net of recycling": (path["requirement_ndpr_oxide_t"] - path["recycled_ndpr_oxide_t"]) / 1000,
+                 "in the mining quota": path["quota_ndpr_oxide_t"] / 1000}
+        torn = out["tornado"].head(6).iloc[::-1]
+        if fig is None:
+            fig = Figure(figsize=(12, 3.4), dpi=72)
+            a, b, c = fig.subplots(1, 3)
+            fig.subplots_adjust(left=0.05, right=0.99, bottom=0.14, top=0.88, wspace=0.45)
+            a.set_title("NdFeB demand by end use, kt of magnet", fontsize=9)
+            b.set_title("Pr-Nd oxide needed vs the quota, kt of oxide", fontsize=9)
+            fig._nd_lines = {k: b.plot(years, v, ls="--" if "net" in k else "-", label=k)[0] for k, v in lines.items()}
+            b.legend(fontsize=6, frameon=False, loc="upper left")
+            for ax in (a, b, c):
+                ax.tick_params(labelsize=7)
+            fig._nd_stack, fig._nd_bars, fig._nd_legend = [], [], False
+        a, b, c = fig.axes
+        for artist in fig._nd_stack + fig._nd_bars:
+            artist.remove()
+        colours = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+        fig._nd_stack = a.stackplot(table.index, *[table[s] for s in table.columns],
+                                    labels=[demand.SECTOR_LABELS[s] for s in table.columns],
+                                    colors=[colours[i % len(colours)] for i in range(len(table.columns))])
+        if not fig._nd_legend:
+            a.legend(fontsize=6, loc="upper left", frameon=False)
+            fig._nd_legend = True
+        a.set_xlim(table.index.min(), table.index.max())
+        a.set_ylim(0, float(table.sum(axis=1).max()) * 1.05)
+        for k, line in fig._nd_lines.items():
+            line.set_data(years, lines[k])
+        b.set_xlim(years.min(), years.max())
+        b.set_ylim(0, max(float(v.max()) for v in lines.values()) * 1.1)
+        fig._nd_bars = list(c.barh(range(len(torn)), torn["swing_t"].to_numpy() / 1000, color="#4c72b0"))
+        c.set_yticks(range(len(torn)), [str(x)[:28] for x in torn["parameter"]], fontsize=6)
+        c.set_xlim(0, max(float(torn["swing_t"].max()) / 1000 * 1.1, 1e-9))
+        c.set_title(f"Tornado: swing of {out['scenario']['horizon_year']} demand, kt", fontsize=9)
+        return fig
+
+    def png(self, out: dict, fig: plt.Figure | None = None) -> tuple[bytes, plt.Figure]:
+        """The panels as PNG bytes, and the figure to pass back next time."""
+        import io
+
+        fig = self.figure(out, fig)
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png")
+        return buf.getvalue(), fig
+
+    def save(self, values: dict, name: str, folder: Path | None = None) -> Path:
+        """Write the values as ``scenarios/02_demand_buildup/<name>.yaml``, checked as the build checks it."""
+        if not re.fullmatch(r"[a-z0-9_]+", name or ""):
+            raise ValueError(f"scenario name {name!r}: lower-case letters, digits and '_' only")
+        scenario = self.scenario(values, name)
+        mapping = {k: scenario[k] for k in ("scenario_name", "horizon_year", "growth_pct_per_year", "technology_share",
+                                            "humanoid_units_per_year")}
+        problems = params.problems(paths.NOTEBOOKS / f"{demand.NOTEBOOK_STEM}.ipynb", mapping)
+        if problems:
+            raise ValueError("; ".join(problems))
+        folder = Path(folder) if folder is not None else paths.SCENARIOS / demand.NOTEBOOK_STEM
+        out = folder / f"{name}.yaml"
+        if out.exists():
+            raise FileExistsError(f"{out} exists: choose another name")
+        header = f"# Saved from the explorer (notebooks/explore.ipynb), starting from '{self.base_name}'.\n"
+        out.write_text(header + yaml.safe_dump(mapping, sort_keys=False), encoding="utf-8")
+        return out
+
+    def widget(self):
+        """The ipywidgets interface: sliders, the three panels, and a save box."""
+        import ipywidgets as w
+        start = self.initial()
+        sliders = {c.key: (w.IntSlider if c.step == 1 and c.key == "horizon_year" else w.FloatSlider)(
+            value=start[c.key], min=c.low, max=c.high, step=c.step, description=c.label, continuous_update=False,
+            style={"description_width": "260px"}, layout=w.Layout(width="520px")) for c in CONTROLS}
+        image, message, status = w.Image(format="png"), w.HTML(), w.HTML()
+        name = w.Text(placeholder="scenario name, e.g. fast_wind", layout=w.Layout(width="260px"))
+        button = w.Button(description="save as scenario YAML")
+        state = {"fig": None}
+
+        def values():
+            return {k: s.value for k, s in sliders.items()}
+
+        def redraw(_=None):
+            try:
+                image.value, state["fig"] = self.png(self.compute(values()), state["fig"])
+                status.value = ""
+            except ValueError as err:
+                import html
+
+                status.value = f"<b>not a valid scenario</b>: {html.escape(str(err))}"
+
+        def save(_):
+            import html
+
+            try:
+                message.value = f"saved {html.escape(str(self.save(values(), name.value.strip())))}"
+            except (ValueError, FileExistsError) as err:
+                message.value = f"<b>not saved</b>: {html.escape(str(err))}"
+
+        for s in sliders.values():
+            s.observe(redraw, names="value")
+        button.on_click(save)
+        redraw()
+        note = w.HTML("Sources: seed 002 (SMM) for 2024-2025, the scenario's parameters after. Explorer settings are "
+                      "not a published scenario; save them to have the build report them.")
+        return w.VBox([*sliders.values(), image, status, note, w.HBox([name, button]), message])
+
+
+def slider_table() -> pd.DataFrame:
+    """The controls as a table (for the README and the notebook)."""
+    return pd.DataFrame([{"control": c.label, "from": c.low, "to": c.high, "step": c.step} for c in CONTROLS])

@@ -1,0 +1,55 @@
+"""Time the scenario explorer's update per slider change (model + redraw to PNG), without a browser.
+
+    .venv/bin/python benchmarks/bench_explorer.py [--repeat 5]
+
+Moves each control of ``analysis.explorer.CONTROLS`` to a new value in turn, ``--repeat`` times,
+and prints the median and worst milliseconds per change, split into the model (``compute``) and
+the redraw (``png``). The target is under 200 ms per change.
+"""
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=5, help="rounds over every control (default 5)")
+    args = parser.parse_args()
+    from analysis.explorer import CONTROLS, Explorer
+
+    e = Explorer()
+    values = e.initial()
+    _, fig = e.png(e.compute(values))
+    model, draw = {c.key: [] for c in CONTROLS}, {c.key: [] for c in CONTROLS}
+    for r in range(args.repeat):
+        for c in CONTROLS:
+            values[c.key] = c.low + (c.high - c.low) * (0.3 if r % 2 else 0.6)
+            if c.key == "horizon_year":
+                values[c.key] = int(values[c.key])
+            t0 = time.perf_counter()
+            out = e.compute(values)
+            t1 = time.perf_counter()
+            _, fig = e.png(out, fig)
+            t2 = time.perf_counter()
+            model[c.key].append((t1 - t0) * 1000)
+            draw[c.key].append((t2 - t1) * 1000)
+    print("| control | model ms (median) | redraw ms (median) | total ms (median) | total ms (worst) |")
+    print("|---|---:|---:|---:|---:|")
+    totals = []
+    for c in CONTROLS:
+        tot = [m + d for m, d in zip(model[c.key], draw[c.key])]
+        totals += tot
+        print(f"| {c.label} | {statistics.median(model[c.key]):.0f} | {statistics.median(draw[c.key]):.0f} | "
+              f"{statistics.median(tot):.0f} | {max(tot):.0f} |")
+    print(f"\nmedian per change: {statistics.median(totals):.0f} ms (target < 200 ms)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
