@@ -268,3 +268,45 @@ def shares(destinations, total: str = "total", figures: dict[Key, Figure] | None
             "share_low_pct", "share_high_pct", "status", "total_status", "source_ids"]
     out = pd.DataFrame(rows, columns=cols)
     return out.sort_values(["destination", "period_start", "period_end"]).reset_index(drop=True)
+
+
+def missing_reasons(destination: str = "total", start: str = "2024-01", figures: dict[Key, Figure] | None = None,
+                    stated: pd.DataFrame | None = None) -> pd.DataFrame:
+    """For each month still missing, which published figure would give it and why none does.
+
+    A month m of year Y can come from (1) its own report; (2) the year-to-date totals Jan-m and
+    Jan-(m-1) of Y; (3) a stated change linking it with the same month a year later or earlier;
+    for December, (4) the annual total minus January-November. Each row names what is there and
+    what is not.
+    """
+    figures = derive() if figures is None else figures
+    stated = load("stated_changes") if stated is None else stated
+    series = monthly(destination, start=start, figures=figures)
+    links = stated[(stated["dataset"] == "exports") & (stated["series"] == destination)]
+    rows = []
+
+    def have(a: pd.Period, b: pd.Period) -> bool:
+        return (destination, a, b) in figures
+
+    for m in series.loc[series["status"] == "missing", "month"]:
+        jan = pd.Period(f"{m.year}-01", "M")
+        ytd_now, ytd_before = have(jan, m), m.month == 1 or have(jan, m - 1)
+        year_on = [str(p) for p in (m + 12, m - 12) if ((links["period_key"] == str(p)) & (links["base_period"] == str(m))).any()
+                   or ((links["period_key"] == str(m)) & (links["base_period"] == str(p))).any()]
+        parts = []
+        if m.month == 1:
+            parts.append("year-to-date: none (January is its own year-to-date)")
+        elif not (ytd_now and ytd_before):
+            gap = [label for label, ok in ((f"Jan-{m:%b} {m.year} total", ytd_now),
+                                           (f"Jan-{(m - 1):%b} {m.year} total", ytd_before)) if not ok]
+            parts.append("year-to-date: no " + " and no ".join(gap))
+        if year_on:
+            parts.append(f"year-on-year: a change is stated against {', '.join(year_on)}, but that month is missing too")
+        else:
+            parts.append(f"year-on-year: no change stated for {m + 12} against {m}, nor for {m} against {m - 12}")
+        if m.month == 12:
+            annual, to_nov = have(jan, m), have(jan, m - 1)
+            parts.append("annual total minus Jan-Nov: " + ("both published" if annual and to_nov else
+                         f"no {'annual total in this scope' if not annual else 'Jan-Nov total'}"))
+        rows.append({"month": str(m), "reported": "no", "why it cannot be derived": "; ".join(parts)})
+    return pd.DataFrame(rows, columns=["month", "reported", "why it cannot be derived"])

@@ -166,6 +166,15 @@ cols = ["month", "status", "mass_t", "mass_low_t", "mass_high_t", "counterfactua
 shown[cols].set_index("month").round(0).astype({c: "Int64" for c in cols if c.endswith("_t")})
 
 # %% [markdown]
+# Months still missing from the public record since the series start, and why no published figure
+# gives them: each would need its own report, a pair of year-to-date totals, a stated change
+# against the same month of another year, or (for December) an annual total and January-November.
+
+# %%
+still_missing = exports.missing_reasons("total", start=series_start, figures=figures)
+still_missing if len(still_missing) else Markdown(f"No month since {series_start} is missing: every one is reported or derived.")
+
+# %% [markdown]
 # ## How the counterfactual is estimated
 #
 # - **`its`** (interrupted time series): `exports = b0 + b1·t + b2·post + b3·(t − t0)·post` by OLS on
@@ -325,7 +334,7 @@ results = {
     "seed_statements": report.records(claims.drop(columns="passage"), 3),
     "seed_levels": report.records(levels.drop(columns="passage"), 1),
 }
-path = report.write_results("03_export_controls", results)
+path = report.write_results("03_export_controls", {**results, "missing_months": report.records(still_missing)})
 display(Markdown(report.results_note(path)))
 
 # %% [markdown]

@@ -98,3 +98,15 @@ def test_month_table_rounds_the_numbers_without_a_warning():
     assert isinstance(table["month"].dtype, pd.PeriodDtype)
     known = table["mass_t"].dropna()
     assert not known.empty and (known == known.round()).all()
+
+
+def test_every_missing_month_says_why():
+    from analysis import exports
+
+    series = exports.monthly("total", start="2024-01")
+    reasons = exports.missing_reasons("total", start="2024-01")
+    assert list(reasons["month"]) == [str(m) for m in series.loc[series["status"] == "missing", "month"]]
+    dec = reasons.set_index("month").loc["2024-12", "why it cannot be derived"]
+    # Adamas' '+28% in December' links 2024-12 with 2023-12, which is missing too; Adamas' 2024 total
+    # counts magnets and alloys, another scope, so it cannot close the year
+    assert "2023-12" in dec and "no annual total in this scope" in dec
