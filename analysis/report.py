@@ -54,8 +54,9 @@ def write_results(name: str, results: dict) -> Path:
 
     During a build the run's own name (``<notebook>__<scenario>``) replaces ``name``, so each
     scenario's results land next to its own report. ``data_as_of`` (the month the data runs to) is
-    added unless the notebook gives its own. Keys are sorted and floats kept as Python writes them,
-    so identical inputs give identical files.
+    added unless the notebook gives its own. Keys keep the order the notebook wrote them in (the
+    index shows ``key_figures`` in that order, so the notebook chooses what comes first) and floats
+    are kept as Python writes them, so identical inputs give identical files.
     """
     name = os.environ.get(RUN_NAME_ENV) or name
     if "data_as_of" not in results:
@@ -64,7 +65,7 @@ def write_results(name: str, results: dict) -> Path:
         results = {**results, "data_as_of": data_as_of()}
     out = output_dir() / f"{name}.results.json"
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(results, indent=2, sort_keys=True, default=str) + "\n", encoding="utf-8")
+    out.write_text(json.dumps(results, indent=2, default=str) + "\n", encoding="utf-8")
     return out
 
 

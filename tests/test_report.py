@@ -224,3 +224,17 @@ def test_a_page_shows_no_markup_from_outputs(project):
     assert "<script>alert(1)" not in page and "onclick" not in page and "onerror=alert" not in page.replace("&lt;", "<").split("<body")[0]
     assert "javascript:" not in page
     assert "&lt;script&gt;alert(1)" in page and "<b>bold</b>" in page
+
+
+def test_key_figures_keep_the_notebooks_order(tmp_path, monkeypatch):
+    from analysis import render
+
+    monkeypatch.setenv(report.OUTPUT_DIR_ENV, str(tmp_path))
+    monkeypatch.setenv(report.RUN_NAME_ENV, "10_x")
+    report.write_results("10_x", {"key_figures": {"zebra (the headline)": 1, "apple": 2}})
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_markdown_cell("# X\n\nsummary")]
+    nbformat.write(nb, tmp_path / "10_x.ipynb")
+    render.write_index(tmp_path, [runs.Run(tmp_path / "10_x.ipynb")], commit="abc")
+    page = (tmp_path / "index.html").read_text()
+    assert page.index("zebra (the headline)") < page.index("apple")
