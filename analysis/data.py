@@ -142,6 +142,11 @@ def _line(df: pd.DataFrame, idx) -> int:
     return int(lines[int(idx)]) if lines is not None and 0 <= int(idx) < len(lines) else int(idx) + 2
 
 
+def csv_lines(name: str, data_dir: Path | str = paths.DATA) -> list[int]:
+    """The line each data row of a dataset's CSV starts on, for messages about rows of a loaded frame."""
+    return _read_raw(dataset_path(name, data_dir)).attrs["lines"]
+
+
 def _read_raw(path: Path, expected_columns: list[str] | None = None) -> pd.DataFrame:
     """Every cell of a CSV file as text (empty cells as missing), with each row's line in ``attrs["lines"]``.
 
@@ -422,7 +427,7 @@ def provenance_problems(data_dir: Path | str = paths.DATA, seeds_dir: Path = pat
         if "passage" not in spec["columns"]:
             continue
         df = load(name, data_dir)
-        df.attrs["lines"] = _read_raw(dataset_path(name, data_dir)).attrs["lines"]
+        df.attrs["lines"] = csv_lines(name, data_dir)
         for idx, row in df.iterrows():
             checked += 1
             passage = normalise_text(str(row["passage"]))
@@ -466,10 +471,10 @@ def temporal_problems(data_dir: Path | str = paths.DATA) -> list[Problem]:
         if not spec.get("outcomes") or not {"status", "year", "source_id"} <= set(spec["columns"]):
             continue  # e.g. a quota is 'actual' once issued, before its year ends
         df = load(name, data_dir)
-        lines = _read_raw(dataset_path(name, data_dir)).attrs["lines"]
+        df.attrs["lines"] = csv_lines(name, data_dir)
         for idx, row in df.iterrows():
             published = sources.get(row["source_id"])
-            line = lines[idx] if idx < len(lines) else int(idx) + 2
+            line = _line(df, idx)
             if row["status"] in FORECAST_STATUSES:
                 if _latest_date(published) is None:
                     problems.append(Problem(spec["file"], line, "status", f"a {row['status']} needs the date it was made: "

@@ -437,7 +437,7 @@ def official_figures() -> pd.DataFrame:
     rows = []
     for c in checks.itertuples():
         seed_id, other_id = [x.strip() for x in c.source_ids.split(",")]
-        other = demand[demand["source_id"] == other_id].iloc[0]
+        other = demand[(demand["source_id"] == other_id) & (demand["value"] == c.recomputed)].iloc[0]
         rows.append({"sector": SECTOR_LABELS[other["sector"]], "year": int(other["year"]), "unit": other["unit"],
                      "seed 002": c.stated, "release": c.recomputed, "difference %": (c.recomputed / c.stated - 1) * 100,
                      "published by": sources.loc[other_id, "publisher"], "kind": other["statement"],

@@ -58,7 +58,7 @@ class Explorer:
     def __init__(self, base: str = "base"):
         self.base_name = base
         self.base = demand.load_scenario(paths.SCENARIOS / demand.NOTEBOOK_STEM / f"{base}.yaml")
-        defaults = params._defaults(paths.NOTEBOOKS / f"{SUPPLY_NOTEBOOK}.ipynb")
+        defaults = params.defaults(paths.NOTEBOOKS / f"{SUPPLY_NOTEBOOK}.ipynb")
         self.supply_params = supply.validate_parameters({**defaults, "demand_scenario": base})
         self.chain = supply.Chain.from_parameters(self.supply_params)
 

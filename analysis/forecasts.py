@@ -20,21 +20,27 @@ import numpy as np
 import pandas as pd
 
 from analysis import cache
-from analysis.data import load
+from analysis.data import FORECAST_STATUSES, load
 from analysis.rounding import Interval
 
 COLUMNS = ["family", "quantity", "target", "forecaster", "source_id", "made_on", "months_ahead", "forecast_low",
            "forecast_high", "forecast", "unit", "outcome", "outcome_source_id", "error", "error_pct", "inside", "note"]
-FORECAST_STATUSES = ("forecast", "expected")
+
+
+@cache.on_data
+def _sources() -> dict[str, tuple[str, str | None]]:
+    """source_id -> (publisher, date_published), read once per data version."""
+    s = load("sources")
+    return {r.source_id: (r.publisher, r.date_published if isinstance(r.date_published, str) else None)
+            for r in s.itertuples()}
 
 
 def _published(source_id: str) -> str | None:
-    date = load("sources").set_index("source_id")["date_published"].get(source_id)
-    return date if isinstance(date, str) else None
+    return _sources().get(source_id, (source_id, None))[1]
 
 
 def _publisher(source_id: str) -> str:
-    return str(load("sources").set_index("source_id")["publisher"].get(source_id, source_id))
+    return str(_sources().get(source_id, (source_id, None))[0])
 
 
 def months_ahead(made_on: str | None, target_end: pd.Timestamp) -> float:

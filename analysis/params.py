@@ -89,14 +89,9 @@ MODEL_CHECKS = {
 }
 
 
-def _defaults(notebook: Path) -> dict:
-    out = {}
-    for name, p in declared(notebook).items():
-        try:
-            out[name] = ast.literal_eval(p["default"])
-        except (ValueError, SyntaxError):
-            continue
-    return out
+def defaults(notebook: Path) -> dict:
+    """``{name: value}`` of the notebook's parameters cell as it is on disk."""
+    return _cell_defaults(Path(notebook).read_text(encoding="utf-8"))
 
 
 def model_problems(notebook: Path, parameters: dict) -> list[str]:
@@ -110,7 +105,7 @@ def model_problems(notebook: Path, parameters: dict) -> list[str]:
     import inspect
 
     check = getattr(importlib.import_module(module), func)
-    full = {**_defaults(notebook), **parameters}
+    full = {**defaults(notebook), **parameters}
     try:
         if len(inspect.signature(check).parameters) == 1:
             check(full)

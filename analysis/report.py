@@ -30,7 +30,7 @@ from importlib import metadata
 from pathlib import Path
 
 from analysis import cache, paths, render
-from analysis.runs import Run, RunError, check_parameters, discover
+from analysis.runs import Run, RunError, check_parameters, discover, display_path
 
 KERNEL_NAME = "nd-market"
 OUTPUT_DIR_ENV = "ND_MARKET_OUTPUT_DIR"
@@ -390,15 +390,9 @@ def read_manifest(path: Path, quiet: bool = False) -> dict:
         return manifest
     except (ValueError, UnicodeDecodeError) as err:
         if not quiet:
-            print(f"warning: {_display(path)} is damaged ({err}); treating it as no cache and rebuilding everything",
+            print(f"warning: {display_path(path)} is damaged ({err}); treating it as no cache and rebuilding everything",
                   file=sys.stderr)
         return {}
-
-
-def _display(path: Path) -> str:
-    from analysis.runs import display_path
-
-    return display_path(path)
 
 
 def _outputs(build_dir: Path, name: str) -> dict[str, str]:
@@ -480,10 +474,10 @@ def _plan(selected: list[Run], notebooks, force: bool, target: Path, previous: d
     mismatched, strays = unverified(target, previous)
     for name in sorted(mismatched & set(prev_runs)):
         if prev_runs[name].get("outputs"):
-            print(f"{_display(target)}/{name}.*: published files do not match the manifest's checksums; rebuilding {name}",
+            print(f"{display_path(target)}/{name}.*: published files do not match the manifest's checksums; rebuilding {name}",
                   file=sys.stderr)
     for name in strays:
-        print(f"{_display(target)}/{name}: not made by the build; it will not be published", file=sys.stderr)
+        print(f"{display_path(target)}/{name}: not made by the build; it will not be published", file=sys.stderr)
     # Building some notebooks keeps the other published (and verified) reports as they are.
     chosen = {r.name for r in selected}
     kept = [r for r in discover() if r.name not in chosen and r.name in prev_runs and r.name not in mismatched] \
@@ -513,7 +507,7 @@ def _finish(build_dir: Path, target: Path, runs: list[Run], statuses: dict, shar
                 shutil.copy2(nb, keep / nb.name)
         names = ", ".join(s["run"] for s in failed)
         print(f"\nFAILED: {names}. The last good reports are untouched; the failed notebooks, with their "
-              f"errors, are in {_display(keep)}/", file=sys.stderr)
+              f"errors, are in {display_path(keep)}/", file=sys.stderr)
         return 1
     render.write_index(build_dir, runs, _git_commit())
     for s in ordered:
@@ -529,7 +523,7 @@ def _finish(build_dir: Path, target: Path, runs: list[Run], statuses: dict, shar
     }
     (build_dir / MANIFEST).write_text(json.dumps(manifest, indent=2, default=str) + "\n", encoding="utf-8")
     _publish(build_dir, target)
-    print(f"\npublished {len(runs)} report(s) to {_display(target)}/index.html")
+    print(f"\npublished {len(runs)} report(s) to {display_path(target)}/index.html")
     return 0
 
 
@@ -543,7 +537,7 @@ def build(notebooks: list[str] | None = None, force: bool = False, jobs: int = 2
     if jobs < 1:
         return _refuse(f"Refusing to build: --jobs must be at least 1, got {jobs}.", [], 2)
     for folder in remove_leftovers(target.parent):
-        print(f"removed {_display(folder)}, left by a build that did not finish", file=sys.stderr)
+        print(f"removed {display_path(folder)}, left by a build that did not finish", file=sys.stderr)
     try:
         selected = discover(notebooks)
     except RunError as err:
@@ -580,7 +574,7 @@ def build(notebooks: list[str] | None = None, force: bool = False, jobs: int = 2
             statuses.update(_execute_all(todo, build_dir, kernel, jobs))
         for run in runs:
             statuses[run.name].update(input_hash=hashes[run.name], parameters=run.parameters,
-                                      scenario_file=_display(run.scenario_file) if run.scenario_file else None)
+                                      scenario_file=display_path(run.scenario_file) if run.scenario_file else None)
         return _finish(build_dir, target, runs, statuses, shared)
     finally:
         if build_dir.exists():

@@ -11,7 +11,6 @@ inputs give identical pages.
 from __future__ import annotations
 
 import html
-import math
 
 import numpy as np
 import pandas as pd
@@ -39,7 +38,7 @@ def _cells(col: pd.Series, decimals: int | None) -> list[str]:
         if col.name is not None and str(col.name).lower() in {"year", "month", "horizon_year"}:
             return [MISSING if pd.isna(v) else str(int(v)) for v in col]
         d = _decimals(col.dropna()) if decimals is None else decimals
-        return [MISSING if pd.isna(v) or (isinstance(v, float) and math.isnan(v)) else f"{v:,.{d}f}" for v in col]
+        return [MISSING if pd.isna(v) else f"{v:,.{d}f}" for v in col]
     out = []
     for v in col:
         if v is None or (not isinstance(v, (list, dict, tuple)) and pd.isna(v)):

@@ -541,10 +541,10 @@ display(Markdown(report.results_note(written)))
 #
 # - **The Pr-Nd share of REO is an assumption** (20% by default); the quota coverage moves one for
 #   one with it (table above). Ores differ widely, and the quota does not say how much of each ore type is mined.
-# - **China's magnet production** in the balance is SMM's (seed 002; "approximately" 246,500 t in 2024,
-#   a May 2025 forecast for 2025). Other publishers count other things (NdFeB only, blanks, without
-#   cerium grades) and give up to 300,000 t for 2024; the section on the output range reads the
-#   balance across them and says which conclusions survive.
+# - **China's magnet production** in the balance is SMM's (seed 002: an "approximately" figure for
+#   2024, a May 2025 forecast for 2025). Other publishers count other things (NdFeB only, blanks,
+#   without cerium grades) and give more; the section on the output range reads the balance across
+#   them and says which conclusions survive.
 # - **2024 exports** are Adamas' magnets-and-alloys figure, broader than customs; the customs annual
 #   total for 2024 is not in `data/`.
 # - **The residual** mixes uses the build-up does not cover with stock changes; the data cannot separate them.

@@ -95,7 +95,7 @@ display(Markdown(report.results_note(path)))
 # %% [markdown]
 # ## Caveats
 #
-# - **Scope differences are named, not hidden.** SMM's May 2025 forecast of 265,000 t counts "rare
+# - **Scope differences are named, not hidden.** SMM's May 2025 forecast of China's output counts "rare
 #   earth permanent magnet material"; the 2025 outcome in `data/` is SMM's survey of NdFeB *blanks*,
 #   which weigh more than finished magnets. The note column says where forecast and outcome count
 #   different things.
