@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import datetime as dt
+import glob
 import hashlib
 import json
 import os
@@ -396,8 +397,10 @@ def read_manifest(path: Path, quiet: bool = False) -> dict:
 
 
 def _outputs(build_dir: Path, name: str) -> dict[str, str]:
-    """Checksums of a run's published files."""
-    return {f.name: _sha256(f) for f in (build_dir / f"{name}{s}" for s in (".ipynb", ".html", ".results.json")) if f.exists()}
+    """Checksums of a run's published files: notebook, report, results and its charts' data (CSV)."""
+    files = [build_dir / f"{name}{s}" for s in (".ipynb", ".html", ".results.json")]
+    files += sorted(build_dir.glob(f"{glob.escape(name)}.*.csv"))
+    return {f.name: _sha256(f) for f in files if f.exists()}
 
 
 def unverified(target: Path, manifest: dict) -> tuple[set[str], list[str]]:

@@ -1,0 +1,64 @@
+"""The chart type every chart function returns: unpacking, its CSV and its download link."""
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+import pandas as pd
+import pytest
+
+from analysis.charts import Chart
+from analysis.report import OUTPUT_DIR_ENV, RUN_NAME_ENV
+
+
+def _chart(name="demand_by_sector"):
+    fig, ax = plt.subplots()
+    ax.plot([2024, 2025], [1.0, 2.0])
+    data = pd.DataFrame({"year": [2024, 2025], "demand_t": [1.0, 2.0]})
+    return Chart(fig, ["seed002_smm_forum", "seed002_smm_forum", None], data, name)
+
+
+def test_unpacks_as_figure_and_source_ids():
+    chart = _chart()
+    fig, ids = chart
+    assert fig is chart.figure
+    assert ids == ["seed002_smm_forum"]  # duplicates and missing ids dropped, order kept
+    plt.close(fig)
+
+
+@pytest.mark.parametrize("bad", ["Demand", "a.b", "../x", "<script>", ""])
+def test_name_must_be_a_slug(bad):
+    with pytest.raises(ValueError, match="lower-case letters"):
+        _chart(bad)
+    plt.close("all")
+
+
+def test_csv_goes_where_the_run_writes_and_carries_sources(tmp_path, monkeypatch):
+    monkeypatch.setenv(OUTPUT_DIR_ENV, str(tmp_path))
+    monkeypatch.setenv(RUN_NAME_ENV, "02_demand_buildup__high")
+    chart = _chart()
+    out = chart.write_csv()
+    plt.close(chart.figure)
+    assert out == tmp_path / "02_demand_buildup__high.demand_by_sector.csv"
+    back = pd.read_csv(out)
+    assert list(back.columns) == ["year", "demand_t", "source_ids"]
+    assert back["demand_t"].tolist() == [1.0, 2.0]
+    assert set(back["source_ids"]) == {"seed002_smm_forum"}
+
+
+def test_display_shows_the_figure_and_a_download_link(tmp_path, monkeypatch):
+    from IPython.core.interactiveshell import InteractiveShell
+    from IPython.utils.capture import capture_output
+
+    monkeypatch.setenv(OUTPUT_DIR_ENV, str(tmp_path))
+    monkeypatch.delenv(RUN_NAME_ENV, raising=False)
+    from IPython.core.pylabtools import select_figure_formats
+
+    select_figure_formats(InteractiveShell.instance(), {"png"})  # what the inline backend does in a kernel
+    with capture_output() as captured:
+        _chart()._ipython_display_()
+    kinds = [set(o.data) for o in captured.outputs]
+    assert any("image/png" in k for k in kinds)
+    links = [o.data["text/html"] for o in captured.outputs if "text/html" in o.data]
+    assert links == ['<p class="chart-data"><a href="interactive.demand_by_sector.csv" download>'
+                     "Download this chart's data (CSV)</a></p>"]
+    assert (tmp_path / "interactive.demand_by_sector.csv").is_file()
