@@ -7,7 +7,9 @@ paired with the outcome ``data/`` holds for the same quantity and period:
 - :func:`activity_pairs`: seed 002's 2025 end-use forecasts against the full-year releases;
 - :func:`magnet_output_pairs`: China's magnet output forecasts against the actuals;
 - :func:`export_pairs`: SMM's 2025 export expectation against the customs annual total;
-- :func:`price_pairs`: seed 000's yearly price ranges against the year's Nd metal quotes.
+- :func:`price_pairs`: seed 000's yearly price ranges against the year's Nd metal quotes;
+- :func:`outlook_pairs`: outside outlooks (IEA, Adamas, McKinsey) for years now past against a later
+  source's actual for the same metric (none yet: those waiting are listed by :func:`pending`).
 
 :func:`pairs` stacks them; :func:`pending` lists the forecasts whose outcome is not (fully) in
 ``data/`` yet, saying why. Errors are forecast minus outcome (positive: the forecast was too
@@ -158,8 +160,45 @@ def price_pairs() -> pd.DataFrame:
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
+def _outlook_label(f) -> str:
+    scenario = "" if f.scenario_key == "none" else f", {f.scenario_key}"
+    return f"{f.metric.replace('_', ' ')} ({f.measure.replace('_', ' ')}{scenario})"
+
+
+def _outlooks_due() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``(forecasts whose target year has ended by the data's as-of month, actuals)`` of ``outlooks.csv``."""
+    from analysis.data import data_as_of
+
+    o = load("outlooks")
+    ended = o["year"].astype(int) < int(data_as_of()[:4])  # a year is over once data runs into the next
+    return o[o["status"].isin(FORECAST_STATUSES) & ended], o[o["status"] == "actual"]
+
+
+def _outlook_outcome(f, actuals: pd.DataFrame) -> pd.DataFrame:
+    """Actuals of the same metric, measure, unit and year from a source published after the forecast's."""
+    same = actuals[(actuals["metric"] == f.metric) & (actuals["measure"] == f.measure) & (actuals["unit"] == f.unit)
+                   & (actuals["year"] == f.year) & (actuals["source_id"] != f.source_id)]
+    made = _published(f.source_id) or ""
+    return same[[(_published(s) or "") > made for s in same["source_id"]]]
+
+
+def outlook_pairs() -> pd.DataFrame:
+    """Outside outlooks (``outlooks.csv``, status forecast or expected) for years now past, against a later
+    source's actual for the same metric, measure, unit and year."""
+    due, actuals = _outlooks_due()
+    rows = []
+    for f in due.itertuples():
+        o = _outlook_outcome(f, actuals)
+        if o.empty:
+            continue
+        o = o.iloc[0]
+        rows.append(_row("outside outlooks", _outlook_label(f), str(f.year), _year_end(int(f.year)), f.source_id,
+                         f.value_low, f.value_high, f.unit, (o["value_low"] + o["value_high"]) / 2, o["source_id"]))
+    return pd.DataFrame(rows, columns=COLUMNS)
+
+
 FAMILIES = {"end-use activity": activity_pairs, "magnet output": magnet_output_pairs, "magnet exports": export_pairs,
-            "prices": price_pairs}
+            "prices": price_pairs, "outside outlooks": outlook_pairs}
 
 
 def pairs(families=None) -> pd.DataFrame:
@@ -171,6 +210,21 @@ def pairs(families=None) -> pd.DataFrame:
 
 def pending() -> pd.DataFrame:
     """Forecasts whose outcome is not in data/, or only for part of the period, and why."""
+    return pd.concat([_activity_pending(), _outlook_pending()], ignore_index=True)
+
+
+def _outlook_pending() -> pd.DataFrame:
+    """Outside outlooks for years now past with no later actual in data/."""
+    due, actuals = _outlooks_due()
+    rows = [{"quantity": _outlook_label(f), "target": str(f.year), "forecaster": _publisher(f.source_id),
+             "forecast": (f.value_low + f.value_high) / 2, "unit": f.unit,
+             "why not scored": "no outcome from a later source is in data/ (outlooks.csv)"}
+            for f in due.itertuples() if _outlook_outcome(f, actuals).empty]
+    return pd.DataFrame(rows)
+
+
+def _activity_pending() -> pd.DataFrame:
+    """Seed 002's end-use forecasts with no full-year outcome in data/."""
     from analysis.demand import SECTOR_LABELS
 
     d = load("demand_china")

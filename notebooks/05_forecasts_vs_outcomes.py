@@ -33,7 +33,8 @@ families = [
     "magnet output",
     "magnet exports",
     "prices",
-]  # forecast families to score; one of: end-use activity, magnet output, magnet exports, prices
+    "outside outlooks",
+]  # forecast families to score; one of: end-use activity, magnet output, magnet exports, prices, outside outlooks
 min_months_ahead = 0  # leave out forecasts made fewer months than this before their period ended; range: 0..120
 show_pending = True  # list the forecasts that still wait for a (full-year) outcome
 

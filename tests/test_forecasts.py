@@ -3,7 +3,7 @@ import pandas as pd
 import pytest
 
 from analysis import forecasts
-from analysis.data import load
+from analysis.data import data_as_of, load
 
 
 def _expected_pairs() -> set[tuple[str, str]]:
@@ -77,3 +77,36 @@ def test_notebook_runs(run_notebook, defaults_results):
     assert r["key_figures"]["forecasts scored"] == len(forecasts.pairs())
     r = run_notebook("05_forecasts_vs_outcomes", families=["prices"], min_months_ahead=12)
     assert {p["family"] for p in r["pairs"]} == {"prices"} and all(p["months_ahead"] >= 12 for p in r["pairs"])
+
+
+def test_every_outlook_forecast_for_a_past_year_is_scored_or_waiting():
+    """outlooks.csv: each forecast/expected row whose year is over appears in the pairs or in pending."""
+    o = load("outlooks")
+    due = o[o["status"].isin(["forecast", "expected"]) & (o["year"] < int(data_as_of()[:4]))]
+    assert len(due) >= 4  # IEA's two 2025 shares, Adamas' 2023 and 2024 oxide values
+    scored = forecasts.pairs(["outside outlooks"])
+    waiting = forecasts.pending()
+    for f in due.itertuples():
+        label = forecasts._outlook_label(f)
+        found = ((scored["quantity"] == label) & (scored["target"] == str(f.year))).any() or \
+            ((waiting["quantity"] == label) & (waiting["target"] == str(f.year))).any()
+        assert found, f"outlooks.csv forecast {f.metric} {f.year} ({f.source_id}) is neither scored nor listed as waiting"
+
+
+def test_an_outlook_forecast_is_scored_once_a_later_actual_is_in_data(monkeypatch):
+    """A fixture actual from a source published after IEA's 2025-10-23 commentary (Reuters, 2026-04-20)."""
+    real = forecasts.load
+
+    def load(name, *args):
+        df = real(name, *args)
+        if name != "outlooks":
+            return df
+        row = df[(df["metric"] == "china_share_ree_separation") & (df["year"] == 2025)].iloc[[0]].copy()
+        row[["status", "value_low", "value_high", "source_id"]] = ["actual", 89.0, 89.0, "reuters_20260420_mar_exports"]
+        return pd.concat([df, row], ignore_index=True)
+
+    monkeypatch.setattr(forecasts, "load", load)
+    pair = forecasts.outlook_pairs().iloc[0]
+    assert (pair["forecast"], pair["outcome"], pair["error"]) == (91.0, 89.0, 2.0)  # 91% stated, 89% fixture
+    assert pair["made_on"] == "2025-10-23" and pair["months_ahead"] == 2  # Oct 2025 -> Dec 2025
+    assert not forecasts.pending()["quantity"].str.startswith("china share ree separation").any()
