@@ -10,7 +10,7 @@ STAMP  := $(VENV)/.installed-stamp
 KERNEL := nd-market
 ARGS   ?=
 
-.PHONY: help setup filter report test validate lab benchmark clean
+.PHONY: help setup filter report test validate lab serve benchmark clean
 
 help: ## list the targets
 	@echo "Usage: make <target>   (first run creates .venv and installs everything; later runs reuse it)"
@@ -48,6 +48,9 @@ validate: setup ## check every dataset in data/ against its schema and sources
 
 lab: setup ## open JupyterLab on the project's kernel
 	$(BIN)/jupyter lab --notebook-dir=. $$( [ "$$(id -u)" = 0 ] && echo --allow-root )
+
+serve: setup ## serve the built reports on http://127.0.0.1:8000/ (their links work there; in Lab's HTML viewer they give 403)
+	$(BIN)/python -m analysis serve $(ARGS)
 
 benchmark: setup ## time the report build (benchmarks/bench_build.py); ARGS="--repeat 3 --skip-cli" for example
 	$(BIN)/python benchmarks/bench_build.py $(ARGS)

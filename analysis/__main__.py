@@ -1,4 +1,4 @@
-"""Command line: ``python -m analysis {validate,consistency,report} [--help]``.
+"""Command line: ``python -m analysis {validate,consistency,report,serve} [--help]``.
 
 Exit codes: 0 success, 1 problems found (invalid data, a failed notebook), 2 usage error.
 """
@@ -38,6 +38,33 @@ def _report(args: argparse.Namespace) -> int:
     return report.build(notebooks=args.notebooks or None, force=args.force, jobs=args.jobs)
 
 
+def _serve(args: argparse.Namespace) -> int:
+    """Serve the published reports on 127.0.0.1, so their links work in a browser.
+
+    JupyterLab's HTML viewer shows a report in a sandboxed frame, and Jupyter's server answers the
+    frame's link requests with 403 (it refuses file requests that carry no referer, a guard against
+    cross-site inclusion); this plain local server has no such guard to trip.
+    """
+    import functools
+    import http.server
+    from pathlib import Path
+
+    folder = Path(args.directory)
+    if not (folder / "index.html").is_file():
+        print(f"{folder}: no index.html to serve; build the reports first with `make report`", file=sys.stderr)
+        return 1
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(folder))
+    try:
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", args.port), handler)
+    except OSError as err:
+        print(f"port {args.port}: {err.strerror}; pick another with --port", file=sys.stderr)
+        return 1
+    print(f"serving {folder} at http://127.0.0.1:{server.server_address[1]}/ (Ctrl-C stops)", flush=True)
+    with server:
+        server.serve_forever()
+    return 0
+
+
 def _positive_int(text: str) -> int:
     try:
         value = int(text)
@@ -64,6 +91,10 @@ def main(argv: list[str] | None = None) -> int:
     r.add_argument("--force", action="store_true", help="re-execute even if inputs are unchanged")
     r.add_argument("-j", "--jobs", type=_positive_int, default=2, help="notebooks run in parallel, at least 1 (default: 2)")
     r.set_defaults(func=_report)
+    s = sub.add_parser("serve", help="serve the built reports on http://127.0.0.1:8000/ (links work, unlike in Lab's HTML viewer)")
+    s.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default: 8000; 0 picks a free one)")
+    s.add_argument("--directory", default=str(paths.ROOT / "reports"), help="folder to serve (default: reports/)")
+    s.set_defaults(func=_serve)
     args = parser.parse_args(argv)  # a usage error exits 2, as argparse does
     try:
         return args.func(args)
