@@ -955,7 +955,7 @@ def results(a: SupplyAnalysis, seed_claims_table: pd.DataFrame) -> dict:
     b24 = one(a.balance, year=BALANCE_YEARS[0])
     n25 = one(a.ndpr, year=BALANCE_YEARS[-1])
     share = a.share[a.share["year"] == BALANCE_YEARS[-1]].sort_values("edition").iloc[-1]  # the latest edition
-    c0 = a.crma.iloc[0]
+    c0 = one(a.crma)
     rec_h = float(a.yearly.loc[H, "recycled_t"])
     build_up_h = float(demand.by_sector(a.demand).loc[H].sum())
     return {
