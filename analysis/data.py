@@ -373,6 +373,31 @@ def load_all(data_dir: Path | str = paths.DATA) -> dict[str, pd.DataFrame]:
     return {name: load(name, data_dir) for name in dataset_names()}
 
 
+def one(frame: pd.DataFrame, what: str | None = None, /, **conditions) -> pd.Series:
+    """The one row of ``frame`` whose columns equal ``conditions``, e.g. ``one(load("market_figures"), metric="x")``.
+
+    Raises ``LookupError`` naming the dataset and the conditions when no row or several rows match.
+    The dataset is ``what`` if given, else the file a loaded frame came from (``frame.attrs``), else
+    "table". A missing value in a condition matches missing values.
+    """
+    name = what or frame.attrs.get("file") or frame.attrs.get("dataset") or "table"
+    unknown = [c for c in conditions if c not in frame.columns]
+    if unknown:
+        raise KeyError(f"{name}: no column {', '.join(map(repr, unknown))}; columns: {', '.join(map(str, frame.columns))}")
+    mask = pd.Series(True, index=frame.index)
+    for column, value in conditions.items():
+        mask &= frame[column].isna() if _is_missing(value) else frame[column].eq(value)
+    rows = frame[mask]
+    if len(rows) != 1:
+        said = ", ".join(f"{c}={v!r}" for c, v in conditions.items()) or "no conditions"
+        raise LookupError(f"{name}: expected one row with {said}, found {len(rows)}")
+    return rows.iloc[0]
+
+
+def _is_missing(value) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
 def clear_cache() -> None:
     """Forget loaded datasets and every result computed from them (see :mod:`analysis.cache`).
 

@@ -24,13 +24,15 @@ scenario file of the demand notebook. Masses are t of NdFeB magnet unless a colu
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
 from analysis import cache, claims, consistency, demand, paths, units
-from analysis.data import load
+from analysis.data import load, one
 
 NOTEBOOK_STEM = "04_supply_balance"
 DEMAND_SCENARIOS = ("base", "low", "high", "humanoid_boom")
@@ -137,6 +139,18 @@ def load_demand(name: str) -> tuple[dict, pd.DataFrame]:
 
 # --- conversion chain -----------------------------------------------------------------------------
 
+class _Link(NamedTuple):
+    """One link of :class:`Chain`: going forwards, ``to_unit`` = ``from_unit`` ``op`` (x or /) ``factor``."""
+
+    from_unit: str
+    to_unit: str
+    forward: str    # what the step reaches going forwards
+    backward: str   # what it reaches going backwards
+    factor: float
+    op: str
+    source: str
+
+
 class Chain:
     """t REO -> t Pr-Nd oxide -> t Pr-Nd metal -> t NdFeB magnet, and back.
 
@@ -170,6 +184,10 @@ class Chain:
     def metal_to_magnet(self, metal_t):
         return metal_t / self.ndpr_share_of_magnet
 
+    def magnet_to_metal(self, magnet_t):
+        """t of Nd+Pr metal in ``magnet_t`` t of magnet."""
+        return magnet_t * self.ndpr_share_of_magnet
+
     def reo_to_magnet(self, reo_t):
         """t of NdFeB magnet whose Nd+Pr ``reo_t`` t of REO could supply."""
         return self.metal_to_magnet(self.ndpr_oxide_to_metal(self.reo_to_ndpr_oxide(reo_t)))
@@ -182,21 +200,38 @@ class Chain:
         """t of REO (at the assumed Pr-Nd share) that holds the Nd+Pr of ``magnet_t`` t of magnet."""
         return self.magnet_to_ndpr_oxide(magnet_t) / self.ndpr_share_of_reo
 
+    def _links(self) -> list[_Link]:
+        """The chain's three links, from REO to magnet."""
+        return [
+            _Link("t REO", "t Pr-Nd oxide", "Pr-Nd oxide in it", "REO that holds that oxide (at the assumed Pr-Nd share)",
+                  self.ndpr_share_of_reo, "x", "Pr-Nd share of REO: ASSUMPTION (parameter ndpr_share_of_reo), not in data/"),
+            _Link("t Pr-Nd oxide", "t Nd+Pr metal", "Pr-Nd metal in that oxide", "Pr-Nd oxide that holds that metal",
+                  self.metal_fraction, "x",
+                  f"metal fraction: stoichiometry of Nd2O3/Pr6O11 at {self.pr_share_of_ndpr:.0%} Pr6O11 (analysis.units)"),
+            _Link("t Nd+Pr metal", "t NdFeB magnet", "NdFeB magnet that metal makes", "Nd+Pr metal it contains",
+                  self.ndpr_share_of_magnet, "/", f"{self.ndpr_share_of_magnet:.0%} Nd+Pr in NdFeB (data/magnet_intensity.csv, ndfeb_ndpr)"),
+        ]
+
+    @staticmethod
+    def _walk(step: str, mass_t: float, unit: str, source: str, hops: list[tuple[str, str, float, str, str]]) -> pd.DataFrame:
+        """A chain table: the input row, then one row per (step, unit, factor, "x" or "/", source) hop."""
+        rows = [(step, None, mass_t, unit, source)]
+        for step, unit, factor, op, source in hops:
+            mass_t = mass_t * factor if op == "x" else mass_t / factor
+            rows.append((step, factor if op == "x" else 1 / factor, mass_t, unit, f"{op} {source}"))
+        return pd.DataFrame(rows, columns=["step", "factor", "mass_t", "unit", "factor_source"])
+
     def table(self, reo_t: float) -> pd.DataFrame:
         """Each step of the chain for ``reo_t`` t of REO: factor, mass, unit and where the factor comes from."""
-        oxide = self.reo_to_ndpr_oxide(reo_t)
-        metal = self.ndpr_oxide_to_metal(oxide)
-        magnet = self.metal_to_magnet(metal)
-        rows = [
-            ("rare-earth oxide (REO) mined", None, reo_t, "t REO", "input (e.g. a quota or USGS mine output)"),
-            ("Pr-Nd oxide in it", self.ndpr_share_of_reo, oxide, "t Pr-Nd oxide",
-             "x Pr-Nd share of REO: ASSUMPTION (parameter ndpr_share_of_reo), not in data/"),
-            ("Pr-Nd metal in that oxide", self.metal_fraction, metal, "t Nd+Pr metal",
-             f"x metal fraction: stoichiometry of Nd2O3/Pr6O11 at {self.pr_share_of_ndpr:.0%} Pr6O11 (analysis.units)"),
-            ("NdFeB magnet that metal makes", 1 / self.ndpr_share_of_magnet, magnet, "t NdFeB magnet",
-             f"/ {self.ndpr_share_of_magnet:.0%} Nd+Pr in NdFeB (data/magnet_intensity.csv, ndfeb_ndpr)"),
-        ]
-        return pd.DataFrame(rows, columns=["step", "factor", "mass_t", "unit", "factor_source"])
+        return self._walk("rare-earth oxide (REO) mined", reo_t, "t REO", "input (e.g. a quota or USGS mine output)",
+                          [(k.forward, k.to_unit, k.factor, k.op, k.source) for k in self._links()])
+
+    def backward_table(self, magnet_t: float, what: str = "NdFeB magnet") -> pd.DataFrame:
+        """The chain run backwards for ``magnet_t`` t of magnet (``what`` names it): the Nd+Pr metal it
+        contains, the Pr-Nd oxide that holds that metal and the REO that holds that oxide (at the assumed
+        Pr-Nd share), with the same columns as :meth:`table`."""
+        return self._walk(what, magnet_t, "t NdFeB magnet", "input (e.g. China's magnet production)",
+                          [(k.backward, k.from_unit, k.factor, "/" if k.op == "x" else "x", k.source) for k in self._links()[::-1]])
 
 
 # --- supply history -------------------------------------------------------------------------------
@@ -362,6 +397,9 @@ def balance_band(balance: pd.DataFrame, chain: Chain) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+QUOTA_COVERS = "the mining quota alone covers the Pr-Nd in China's magnets"
+
+
 def band_conclusions(band: pd.DataFrame) -> pd.DataFrame:
     """Which conclusions of the balance hold across the whole output range, year by year."""
     rows = []
@@ -370,7 +408,7 @@ def band_conclusions(band: pd.DataFrame) -> pd.DataFrame:
         tests = {
             "magnets are left for uses outside the build-up (residual > 0)": g["residual_t"] > 0,
             "the build-up's end uses take more than half of output": g["end_uses_t"] / g["production_t"] > 0.5,
-            "the mining quota alone covers the Pr-Nd in China's magnets": g["quota_coverage_pct"] >= 100,
+            QUOTA_COVERS: g["quota_coverage_pct"] >= 100,
         }
         for text, ok in tests.items():
             holds = "holds across the range" if ok.all() else ("fails across the range" if not ok.any() else
@@ -534,12 +572,8 @@ def requirement_path(demand_df: pd.DataFrame, balance: pd.DataFrame, chain: Chai
 # --- the seeds' supply claims ---------------------------------------------------------------------
 
 def market_figure(metric: str) -> pd.Series:
-    """The (first) row of data/market_figures.csv for ``metric``."""
-    mf = load("market_figures")
-    rows = mf[mf["metric"] == metric]
-    if rows.empty:
-        raise LookupError(f"market_figures.csv: no row for metric {metric!r}")
-    return rows.iloc[0]
+    """The one row of data/market_figures.csv for ``metric`` (``LookupError`` if none or several)."""
+    return one(load("market_figures"), metric=metric)
 
 
 def nd_volume_check(chain: Chain) -> pd.DataFrame:
@@ -754,15 +788,21 @@ def recycling_sensitivity(demand_df: pd.DataFrame, p: dict, year: int, collectio
     return table
 
 
+def _backcast_endpoints() -> tuple[pd.Series, pd.Series]:
+    """The rows of China's rare-earth permanent-magnet production (actuals) that the default back-cast
+    rate runs between: the earliest year in data/ and 2024."""
+    p = load("magnet_production")
+    p = p[(p["region"] == "china") & (p["magnet_product"] == "re_permanent_magnet") & (p["status"] == "actual")]
+    p = p.sort_values("year")
+    return p.iloc[0], one(p, year=BALANCE_YEARS[0])
+
+
 def backcast_growth_from_data() -> float:
     """CAGR of China's rare-earth permanent-magnet production from the earliest year in data/ to 2024, % per year.
 
     The default back-cast rate of every sector but NEVs (ccmagnetics 2015 -> seed 002 2024).
     """
-    p = load("magnet_production")
-    p = p[(p["region"] == "china") & (p["magnet_product"] == "re_permanent_magnet") & (p["status"] == "actual")]
-    p = p.sort_values("year")
-    first, last = p.iloc[0], p[p["year"] == BALANCE_YEARS[0]].iloc[0]
+    first, last = _backcast_endpoints()
     return ((last["mass_t"] / first["mass_t"]) ** (1 / (last["year"] - first["year"])) - 1) * 100
 
 
@@ -776,8 +816,187 @@ def nev_backcast_from_data() -> float:
     return (seed[("nev", BALANCE_YEARS[1])] / seed[("nev", BALANCE_YEARS[0])] - 1) * 100
 
 
+# --- one run of notebook 04: the tables it shows, its results file --------------------------------
+
+RECYCLING_SHOWN_FROM = 2010  # the end-of-life chart and recycling_by_year start here (or at first_inflow_year, if later)
+
+
+def recycling_by_year(flows: pd.DataFrame, first_inflow_year: int) -> pd.DataFrame:
+    """Inflow, end-of-life outflow and recycled magnet by year, t of magnet, all sectors summed, from
+    :data:`RECYCLING_SHOWN_FROM` (or ``first_inflow_year`` if later); index ``year``."""
+    yearly = flows.groupby("year")[["inflow_t", "eol_t", "recycled_t"]].sum()
+    return yearly.loc[max(first_inflow_year, RECYCLING_SHOWN_FROM):]
+
+
+def eol_by_sector(flows: pd.DataFrame, first_inflow_year: int) -> pd.DataFrame:
+    """End-of-life magnet by year (index) and sector (columns, model order), t, over the years of :func:`recycling_by_year`."""
+    eol = flows.pivot(index="year", columns="sector", values="eol_t")[list(demand.SECTORS)]
+    return eol.loc[max(first_inflow_year, RECYCLING_SHOWN_FROM):]
+
+
+def lifetime_table(p: dict) -> pd.DataFrame:
+    """Per sector: mean lifetime, Weibull shape, back-cast growth (none for humanoid robots, which have
+    no inflows before 2024) and the share of a year's inflow retired within 10 years, %."""
+    return pd.DataFrame([{"sector": demand.SECTOR_LABELS[s], "mean_years": p["lifetime_mean_years"][s],
+                          "weibull_shape": p["lifetime_shape"],
+                          "back-cast growth, %/yr": p["backcast_growth_pct_per_year"][s] if s != demand.HUMANOID else np.nan,
+                          "share retired within 10 years, %":
+                              lifetime_pmf(p["lifetime_mean_years"][s], p["lifetime_shape"])[:11].sum() * 100}
+                         for s in demand.SECTORS])
+
+
+def coverage_by_share(sens: pd.DataFrame) -> pd.DataFrame:
+    """:func:`ndpr_share_sensitivity` as one row per Pr-Nd share of REO (%) and one column of mining-quota coverage (%) per year."""
+    return (sens.assign(ndpr_share_of_reo=sens["ndpr_share_of_reo"] * 100)
+            .pivot(index="ndpr_share_of_reo", columns="year", values="coverage_pct")
+            .rename(columns=lambda y: f"mining-quota coverage {y}, %").rename_axis("Pr-Nd share of REO, %").reset_index())
+
+
+def requirement_sources(exports: pd.DataFrame) -> list[str]:
+    """Sources of the requirement path: China's magnet production (seed 002), the mining quotas of the
+    balance years, the Nd+Pr share of NdFeB (magnet_intensity.csv, ndfeb_ndpr) and the exports."""
+    quotas = quota_table()
+    quota_ids = ", ".join(quotas.loc[quotas["year"].isin(BALANCE_YEARS), "source_ids"]).split(", ")
+    intensity = load("magnet_intensity")
+    ndpr = one(intensity, application="ndfeb_ndpr", measures="composition")["source_id"]
+    return list(dict.fromkeys([SEED_SOURCE, *quota_ids, ndpr, *exports["source_ids"]]))
+
+
+def recycling_sources() -> list[str]:
+    """Sources of the recycling flow: the demand build-up (seed 002) and the production figures the
+    default back-cast rate runs between."""
+    first, last = _backcast_endpoints()
+    return list(dict.fromkeys([SEED_SOURCE, first["source_id"], last["source_id"]]))
+
+
+@dataclass
+class SupplyAnalysis:
+    """Every table notebook 04 shows for one set of validated parameters ``p``; built by :func:`analyse`.
+
+    Masses in t (magnet unless the column says REO or oxide); see the function that builds each field.
+    """
+
+    p: dict
+    scenario: dict                 # the demand scenario (scenarios/02_demand_buildup/<name>.yaml)
+    demand: pd.DataFrame           # its projection, :func:`analysis.demand.project`
+    chain: Chain
+    quotas: pd.DataFrame           # :func:`quota_table`
+    share: pd.DataFrame            # :func:`china_share`
+    production: pd.DataFrame       # :func:`china_magnet_production`
+    exports: pd.DataFrame          # :func:`annual_exports`
+    balance: pd.DataFrame          # :func:`magnet_balance`
+    ndpr: pd.DataFrame             # :func:`ndpr_balance`
+    sens: pd.DataFrame             # :func:`ndpr_share_sensitivity`
+    output_figures: pd.DataFrame   # :func:`magnet_output_figures`
+    band: pd.DataFrame             # :func:`balance_band`
+    conclusions: pd.DataFrame      # :func:`band_conclusions`
+    cross: pd.DataFrame            # :func:`ndpr_cross_check`
+    flows: pd.DataFrame            # :func:`recycling_flows`
+    path: pd.DataFrame             # :func:`requirement_path`, with recycling
+    yearly: pd.DataFrame           # :func:`recycling_by_year`
+    crma: pd.DataFrame             # :func:`crma_comparison`
+
+    @property
+    def horizon_year(self) -> int:
+        return int(self.scenario["horizon_year"])
+
+
+def analyse(p: dict) -> SupplyAnalysis:
+    """Run notebook 04's analysis for the validated parameters ``p`` (:func:`validate_parameters`)."""
+    scenario, result = load_demand(p["demand_scenario"])
+    chain = Chain.from_parameters(p)
+    balance = magnet_balance(result)
+    band = balance_band(balance, chain)
+    flows = recycling_flows(result, p)
+    return SupplyAnalysis(
+        p=p, scenario=scenario, demand=result, chain=chain, quotas=quota_table(), share=china_share(),
+        production=china_magnet_production(), exports=annual_exports(), balance=balance,
+        ndpr=ndpr_balance(balance, chain), sens=ndpr_share_sensitivity(balance, chain),
+        output_figures=magnet_output_figures(), band=band, conclusions=band_conclusions(band), cross=ndpr_cross_check(band),
+        flows=flows, path=requirement_path(result, balance, chain, p["quota_growth_pct_per_year"],
+                                           p["other_uses_growth_pct_per_year"], flows),
+        yearly=recycling_by_year(flows, p["first_inflow_year"]), crma=crma_comparison(flows, result))
+
+
+KEY_CHART = "requirement_path"  # the chart that answers the report's question (analysis.charts.supply.requirement_path)
+
+
+ACROSS_OUTPUT_FIGURES = {"holds across the range": "enough at every published figure for China's magnet output",
+                         "fails across the range": "short at every published figure for China's magnet output"}
+
+
+def answer(a: SupplyAnalysis) -> str:
+    """One sentence: does China's mining quota cover the Pr-Nd in its magnet output (last balance year),
+    does that hold across the published output figures, and what is left at the horizon after recycling."""
+    year = BALANCE_YEARS[-1]
+    n = one(a.ndpr, year=year)
+    covers = one(a.conclusions, year=year, conclusion=QUOTA_COVERS)["verdict"]
+    across = ACROSS_OUTPUT_FIGURES.get(covers, "enough or short depending on which published figure for China's "
+                                               "magnet output is right")
+    h = one(a.path, year=a.horizon_year)
+    gap = h["gap_ndpr_oxide_t"]
+    rest = f"{gap:,.0f} t of Pr-Nd oxide a year short" if gap > 0 else f"{-gap:,.0f} t of Pr-Nd oxide a year to spare"
+    return (f"China's {year} mining quota of {n['mining_quota_t_reo']:,.0f} t REO "
+            f"{'covers' if n['coverage_pct'] >= 100 else 'does not cover'} the Pr-Nd in its magnet output: at the assumed "
+            f"{a.chain.ndpr_share_of_reo:.0%} Pr-Nd share of REO it holds {n['mining_quota_ndpr_oxide_t']:,.0f} t of Pr-Nd oxide, "
+            f"{n['coverage_pct']:.0f}% of the {n['production_ndpr_oxide_t']:,.0f} t in "
+            f"{one(a.balance, year=year)['production_t']:,.0f} t of magnet ({across}), and in {a.horizon_year}, after "
+            f"{h['recycled_t']:,.0f} t of recycled magnet, it is {rest}.")
+
+
+def results(a: SupplyAnalysis, seed_claims_table: pd.DataFrame) -> dict:
+    """Notebook 04's results file: the answer, the key chart, the key figures (headline first) and the tables.
+
+    ``seed_claims_table``: :func:`seed_claims` for the same run (computed where the claims live).
+    """
+    from analysis.report import records
+
+    p, chain, H = a.p, a.chain, a.horizon_year
+    b24 = one(a.balance, year=BALANCE_YEARS[0])
+    n25 = one(a.ndpr, year=BALANCE_YEARS[-1])
+    share = a.share[a.share["year"] == BALANCE_YEARS[-1]].sort_values("edition").iloc[-1]  # the latest edition
+    c0 = one(a.crma)
+    rec_h = float(a.yearly.loc[H, "recycled_t"])
+    build_up_h = float(demand.by_sector(a.demand).loc[H].sum())
+    return {
+        "answer": answer(a),
+        "key_chart": KEY_CHART,
+        "key_figures": {
+            "demand scenario": p["demand_scenario"],
+            "residual 2024 (other uses + stock change)": f"{b24.residual_t:,.0f} t magnet ({b24.residual_pct:.0f}% of output)",
+            "Pr-Nd oxide in China's 2025 magnet output": f"{n25.production_ndpr_oxide_t:,.0f} t oxide",
+            f"mining quota 2025 at {chain.ndpr_share_of_reo:.0%} Pr-Nd":
+                f"{n25.mining_quota_ndpr_oxide_t:,.0f} t oxide ({n25.coverage_pct:.0f}% covered)",
+            f"China share of world mine output 2025 ({share.edition})": f"{share.china_share_pct:.0f}%",
+            f"recycled magnet {H}": f"{rec_h:,.0f} t ({rec_h / build_up_h * 100:.0f}% of build-up demand)",
+            f"CRMA Art. 5 yardstick {c0.year}: {c0.benchmark_share_pct:.0f}% of consumption":
+                f"{c0.needed_recycled_t:,.0f} t needed vs {c0.recycled_t:,.0f} t recycled ({c0.coverage_pct:.0f}%)",
+        },
+        "demand_scenario": p["demand_scenario"],
+        "horizon_year": H,
+        "parameters": p,
+        "chain_factors": {"ndpr_share_of_reo": chain.ndpr_share_of_reo, "metal_fraction_of_ndpr_oxide": chain.metal_fraction,
+                          "ndpr_share_of_magnet": chain.ndpr_share_of_magnet, "magnet_t_per_t_reo": chain.reo_to_magnet(1.0)},
+        "quotas": records(a.quotas, 3),
+        "china_share": records(a.share, 4),
+        "magnet_balance": records(a.balance, 3),
+        "ndpr_balance": records(a.ndpr, 3),
+        "ndpr_share_sensitivity": records(a.sens, 3),
+        "requirement_path": records(a.path, 3),
+        "magnet_output_figures": records(a.output_figures.drop(columns=["magnet_product", "form"]), 3),
+        "balance_band": records(a.band, 3),
+        "band_conclusions": records(a.conclusions),
+        "ndpr_cross_check": records(a.cross, 3),
+        "seed_claims": records(seed_claims_table),
+        "recycling_by_year": records(a.yearly.reset_index(), 3),
+        "crma": records(a.crma, 3),
+    }
+
+
 __all__ = [
-    "BALANCE_YEARS", "CRMA_CLAIM", "Chain", "DEMAND_SCENARIOS", "NOTEBOOK_STEM", "PARAMETERS", "annual_exports",
+    "BALANCE_YEARS", "CRMA_CLAIM", "Chain", "DEMAND_SCENARIOS", "KEY_CHART", "NOTEBOOK_STEM", "PARAMETERS", "QUOTA_COVERS",
+    "RECYCLING_SHOWN_FROM", "SupplyAnalysis", "analyse", "annual_exports", "answer", "coverage_by_share", "eol_by_sector",
+    "lifetime_table", "recycling_by_year", "recycling_sources", "requirement_sources", "results",
     "backcast_growth_from_data", "balance_band", "band_conclusions", "magnet_output_figures", "magnet_output_range", "ndpr_cross_check", "china_magnet_production", "china_share", "crma_comparison", "crma_target", "eol_outflow",
     "inflow_history", "latest_world_output", "market_figure", "lifetime_pmf", "load_demand", "magnet_balance", "nd_volume_check",
     "nev_backcast_from_data",

@@ -63,12 +63,10 @@ collection_rate = 0.5  # share of end-of-life magnets collected for recycling; A
 recovery_rate = 0.9  # share of the collected magnet mass recovered as new magnet; ASSUMPTION; range: 0..1
 
 # %%
-import matplotlib.ticker as mticker
-import numpy as np
 import pandas as pd
 from IPython.display import Markdown, display
 
-from analysis import demand, params, plotting, report, supply, tables
+from analysis import data, demand, params, plotting, report, supply, tables
 from analysis.charts import supply as charts_supply
 from analysis.claims import policy_claims
 from analysis.text import md
@@ -81,20 +79,14 @@ parameters = dict(
     lifetime_mean_years=lifetime_mean_years, lifetime_shape=lifetime_shape, collection_rate=collection_rate,
     recovery_rate=recovery_rate)
 p = supply.validate_parameters(parameters)
-scenario, result = supply.load_demand(p["demand_scenario"])
-chain = supply.Chain.from_parameters(p)
-H = scenario["horizon_year"]
+a = supply.analyse(p)  # every table of this report, for these parameters (analysis.supply.SupplyAnalysis)
+chain, H = a.chain, a.horizon_year
 TAG = params.run_tag("04_supply_balance", parameters)  # the demand scenario, and any parameter changed from the defaults
 plotting.use_style()
 tables.install()  # every table: escaped, no index column, thousands separators
 pd.set_option("display.max_colwidth", 120)
 LABELS = demand.SECTOR_LABELS
-COLOURS = dict(zip(demand.SECTORS, plotting.sns.color_palette("tab10", len(demand.SECTORS))))
-kt = mticker.FuncFormatter(lambda x, _: f"{x / 1000:,.0f}")
-
-
 show = tables.show
-
 
 display(Markdown(f"**{md(TAG)}** (horizon {H}) · Pr-Nd share of REO **{chain.ndpr_share_of_reo:.0%} (assumption)** · "
                  f"{chain.pr_share_of_ndpr:.0%} Pr6O11 in Pr-Nd oxide · {chain.ndpr_share_of_magnet:.0%} Nd+Pr in NdFeB · "
@@ -111,33 +103,8 @@ display(Markdown(f"**{md(TAG)}** (horizon {H}) · Pr-Nd share of REO **{chain.nd
 # (2019, 2024), the year shows its total and the table names the batch split.
 
 # %%
-quotas = supply.quota_table()
-fig, ax = plotting.plt.subplots()
-x = quotas["year"].to_numpy()
-split = quotas["mining_rock_t_reo"].notna().to_numpy()
-hatch = ["//" if s == "expected" else None for s in quotas["status"]]
-for i, r in enumerate(quotas.itertuples()):
-    if split[i]:
-        ax.bar(r.year, r.mining_rock_t_reo, color="#4c72b0", hatch=hatch[i], edgecolor="white", width=0.6)
-        ax.bar(r.year, r.mining_ion_adsorption_t_reo, bottom=r.mining_rock_t_reo, color="#dd8452", hatch=hatch[i],
-               edgecolor="white", width=0.6)
-    else:
-        ax.bar(r.year, r.mining_total_t_reo, color="#9a9a9a", width=0.6, edgecolor="white")
-    ax.text(r.year, r.mining_total_t_reo, f"{r.mining_total_t_reo / 1000:,.0f}", ha="center", va="bottom", fontsize=8)
-sm = quotas.dropna(subset=["smelting_separation_t_reo"])
-ax.plot(sm["year"], sm["smelting_separation_t_reo"], color="#222222", marker="o", lw=1.5, label="smelting/separation quota")
-for colour, label in (("#4c72b0", "mining: rock-type (light)"), ("#dd8452", "mining: ion-adsorption"),
-                      ("#9a9a9a", "mining: total (split not published for the year)")):
-    ax.bar([x[0]], [0], color=colour, label=label)
-ax.bar([x[0]], [0], color="white", edgecolor="#555555", hatch="//", label="2025: SMM expectation (seed 002)")
-ax.yaxis.set_major_formatter(kt)
-ax.set_ylabel("quota, kt REO")
-ax.set_title("China's rare-earth quotas 2019-2025, kt of rare-earth oxide (REO)")
-ax.legend(loc="upper left", fontsize=8)
-plotting.source_note(fig, list(dict.fromkeys(", ".join(quotas["source_ids"]).split(", "))),
-                     "2025: SMM expectation, not a published quota; the 2025 mining total is rock + ion-adsorption.")
-plotting.plt.show()
-show(quotas.drop(columns=["source_ids"]))
+display(charts_supply.quotas(a.quotas))
+show(a.quotas.drop(columns=["source_ids"]))
 
 # %% [markdown]
 # ## Supply history: USGS mine production, edition by edition
@@ -153,30 +120,10 @@ display(Markdown("Revisions of world output: " + "; ".join(
     f"{md(r.to_edition)} {'raised' if r.to_t > r.from_t else 'lowered'} {r.year} from {r.from_t:,.0f} to {r.to_t:,.0f} t REO "
     f"(was {md(r.from_edition)})" for r in revisions.itertuples()) + "." if len(revisions) else "No edition revised world output."))
 editions = supply.usgs_editions()
-main = editions[editions["country"].isin(["China", "World", "Burma", "United States", "Australia"])]
-show(main)
+show(editions[editions["country"].isin(["China", "World", "Burma", "United States", "Australia"])])
 
 # %%
-share = supply.china_share()
-claim60 = supply.market_figure("china_share_global_nd_output")
-fig, ax = plotting.plt.subplots()
-palette = dict(zip(sorted(share["edition"].unique()), ["#8da0cb", "#4c72b0", "#1b3a6b"]))
-width = 0.3
-for year, g in share.groupby("year"):
-    for j, r in enumerate(g.itertuples()):
-        xpos = year + (j - (len(g) - 1) / 2) * width
-        ax.bar(xpos, r.china_share_pct, width=width * 0.95, color=palette[r.edition])
-        ax.text(xpos, r.china_share_pct + 1, f"{r.china_share_pct:.1f}%\n{r.edition}", ha="center", fontsize=7.5)
-ax.axhspan(claim60["value_low"], claim60["value_high"], color="#2ca02c", alpha=0.12,
-           label=f"seed 000: 'over {claim60['value_low']:g}-{claim60['value_high']:g}%'")
-ax.set_ylim(0, 100)
-ax.set_xticks(sorted(share["year"].unique()))
-ax.set_ylabel("China's share of world mine output, %")
-ax.set_title("China's share of world rare-earth mine production, % of t REO, by USGS edition")
-ax.legend(loc="upper left", fontsize=8)
-plotting.source_note(fig, list(share["source_id"].unique()) + ["seed000_farmonaut"],
-                     "China and world always from the same edition. USGS's China figure is the mining quota.")
-plotting.plt.show()
+charts_supply.china_share(a.share, supply.market_figure("china_share_global_nd_output"))
 
 # %% [markdown]
 # ## The conversion chain: REO -> Pr-Nd oxide -> Nd+Pr metal -> NdFeB magnet
@@ -200,23 +147,15 @@ display(Markdown(
 # China's 2025 magnet production:
 
 # %%
-quota_2025 = float(quotas.set_index("year").loc[2025, "mining_total_t_reo"])
-forward = chain.table(quota_2025)
-show(forward, {"factor": 3, "mass_t": 0})
+quota_2025 = float(data.one(a.quotas, year=2025)["mining_total_t_reo"])
+show(chain.table(quota_2025), {"factor": 3, "mass_t": 0})
 
 # %%
-production = supply.china_magnet_production().set_index("year")
-prod_2025 = float(production.loc[2025, "production_t"])
-backward = pd.DataFrame({
-    "step": ["NdFeB magnet produced in China, 2025 (seed 002 forecast)", "Nd+Pr metal it contains",
-             "Pr-Nd oxide that holds that metal", "REO that holds that oxide (at the assumed Pr-Nd share)"],
-    "mass_t": [prod_2025, prod_2025 * chain.ndpr_share_of_magnet, chain.magnet_to_ndpr_oxide(prod_2025),
-               chain.magnet_to_reo(prod_2025)],
-    "unit": ["t NdFeB magnet", "t Nd+Pr metal", "t Pr-Nd oxide", "t REO"]})
+prod_2025 = float(data.one(a.production, year=2025)["production_t"])
 display(Markdown(f"The {quota_2025:,.0f} t REO mining quota holds the Nd+Pr for **{chain.reo_to_magnet(quota_2025):,.0f} t** "
                  f"of magnet; China's {prod_2025:,.0f} t of magnet in 2025 needs the Pr-Nd of "
                  f"**{chain.magnet_to_reo(prod_2025):,.0f} t REO** at a {chain.ndpr_share_of_reo:.0%} Pr-Nd share."))
-show(backward)
+show(chain.backward_table(prod_2025, "NdFeB magnet produced in China, 2025 (seed 002 forecast)"), {"factor": 3, "mass_t": 0})
 
 # %% [markdown]
 # ## The balance: China's magnet production against the build-up and exports
@@ -233,49 +172,19 @@ show(backward)
 # 2024 itself cannot be derived.
 
 # %%
-balance = supply.magnet_balance(result)
-exports_table = supply.annual_exports()
-made = supply.china_magnet_production().set_index("year")["production_t"]
-ex = exports_table.set_index("year")
+made24, made25 = (data.one(a.production, year=y) for y in (2024, 2025))
+ex24, ex25 = (data.one(a.exports, year=y) for y in (2024, 2025))
 display(Markdown(
-    f"Production: {made.loc[2024]:,.0f} t in 2024, {made.loc[2025]:,.0f} t expected in 2025 (seed 002). Exports: "
-    f"2025, {ex.loc[2025, 'exports_t']:,.0f} t of {ex.loc[2025, 'scope']}; 2024, {ex.loc[2024, 'exports_t']:,.0f} t of "
-    f"{ex.loc[2024, 'scope']}, against a derived customs total of {ex.loc[2024, 'customs_partial_t']:,.0f} t for "
-    f"{ex.loc[2024, 'customs_partial_months']}."))
-table = demand.by_sector(result)
-fig, ax = plotting.plt.subplots()
-for i, r in enumerate(balance.itertuples()):
-    left = 0.0
-    for s in demand.SECTORS:
-        v = float(table.loc[r.year, s])
-        if v > 0:
-            ax.barh(i, v, left=left, color=COLOURS[s], label=LABELS[s] if i == 0 else None, height=0.55)
-            left += v
-    ax.barh(i, r.exports_t, left=left, color="#555555", label="magnet exports" if i == 0 else None, height=0.55)
-    left += r.exports_t
-    ax.barh(i, r.residual_t, left=left, color="#cccccc", hatch="//", edgecolor="white",
-            label="residual: other uses + stock change" if i == 0 else None, height=0.55)
-    ax.text(r.production_t, i, f"  {r.production_t / 1000:,.1f} kt produced", va="center", fontsize=8)
-    for xpos, text in ((r.end_uses_t / 2, f"end uses {r.end_uses_pct:.0f}%"), (r.end_uses_t + r.exports_t / 2, f"exports {r.exports_pct:.0f}%"),
-                       (r.end_uses_t + r.exports_t + r.residual_t / 2, f"residual {r.residual_pct:.0f}%")):
-        ax.text(xpos, i - 0.34, text, ha="center", va="bottom", fontsize=8)
-ax.set_yticks(range(len(balance)), [f"{r.year} ({r.production_status})" for r in balance.itertuples()])
-ax.set_xlim(0, balance["production_t"].max() * 1.2)
-ax.set_ylim(len(balance) - 0.3, -0.7)
-ax.xaxis.set_major_formatter(kt)
-ax.set_xlabel("NdFeB magnet, kt")
-ax.set_title("Where China's magnet production goes, kt of magnet, 2024-2025")
-ax.legend(loc="upper left", bbox_to_anchor=(1, 1), fontsize=8)
-plotting.source_note(fig, ["seed002_smm_forum"] + list(exports_table["source_ids"]),
-                     "End uses: seed 002 sector figures (the demand build-up). 2024 exports: Adamas, magnets and alloys "
-                     "(broader than customs). Residual computed as production minus end uses minus exports.")
-plotting.plt.show()
-show(balance.drop(columns=["exports_scope"]), 1)
-show(exports_table)
+    f"Production: {made24.production_t:,.0f} t in 2024, {made25.production_t:,.0f} t expected in 2025 (seed 002). Exports: "
+    f"2025, {ex25.exports_t:,.0f} t of {ex25.scope}; 2024, {ex24.exports_t:,.0f} t of "
+    f"{ex24.scope}, against a derived customs total of {ex24.customs_partial_t:,.0f} t for "
+    f"{ex24.customs_partial_months}."))
+display(charts_supply.magnet_balance(a.balance, demand.by_sector(a.demand), a.exports))
+display(show(a.balance.drop(columns=["exports_scope"]), 1))
+show(a.exports)
 
 # %%
-b24, b25 = balance.set_index("year").loc[2024], balance.set_index("year").loc[2025]
-ex24 = exports_table.set_index("year").loc[2024]
+b24, b25 = (data.one(a.balance, year=y) for y in (2024, 2025))
 display(Markdown(
     f"**Reading it.** The seven end uses take {b24.end_uses_pct:.0f}% of China's magnet output in 2024 and "
     f"{b25.end_uses_pct:.0f}% in 2025; exports as magnets about {b25.exports_pct:.0f}%. The residual, "
@@ -296,8 +205,6 @@ display(Markdown(
 # which the mining quota alone would cover China's magnet production.
 
 # %%
-ndpr = supply.ndpr_balance(balance, chain)
-sens = supply.ndpr_share_sensitivity(balance, chain)
 NDPR_LABELS = {
     "production_ndpr_oxide_t": "Pr-Nd oxide in China's magnet production, t", "end_uses_ndpr_oxide_t": "  of which the seven end uses, t",
     "exports_ndpr_oxide_t": "  of which magnet exports, t", "residual_ndpr_oxide_t": "  of which the residual, t",
@@ -305,10 +212,10 @@ NDPR_LABELS = {
     "smelting_quota_t_reo": "smelting/separation quota, t REO", "smelting_quota_ndpr_oxide_t": "Pr-Nd oxide in the smelting quota, t",
     "gap_ndpr_oxide_t": "gap: production minus mining quota, t oxide", "coverage_pct": "mining quota / production, %",
     "breakeven_ndpr_share_pct": "Pr-Nd share of REO that would close the gap, %"}
-show(ndpr.set_index("year").T.rename(index=NDPR_LABELS), 0)
+show(a.ndpr.set_index("year").T.rename(index=NDPR_LABELS), 0)
 
 # %%
-n25 = ndpr.set_index("year").loc[2025]
+n25 = data.one(a.ndpr, year=2025)
 display(Markdown(
     f"At a {chain.ndpr_share_of_reo:.0%} Pr-Nd share, the 2025 mining quota holds **{n25.mining_quota_ndpr_oxide_t:,.0f} t** "
     f"of Pr-Nd oxide against **{n25.production_ndpr_oxide_t:,.0f} t** in China's 2025 magnet output "
@@ -318,9 +225,7 @@ display(Markdown(
     f"stocks, and any undocumented mining; the 2025 smelting quota of {n25.smelting_quota_t_reo:,.0f} t REO brings "
     f"imported ores into the quota for the first time. SMM's magnet figure may also count semi-finished blanks, "
     f"heavier than finished magnets."))
-show(sens.assign(ndpr_share_of_reo=sens["ndpr_share_of_reo"] * 100)
-     .pivot(index="ndpr_share_of_reo", columns="year", values="coverage_pct")
-     .rename(columns=lambda y: f"mining-quota coverage {y}, %").rename_axis("Pr-Nd share of REO, %").reset_index(), 0)
+show(supply.coverage_by_share(a.sens), 0)
 
 # %% [markdown]
 # ## China's magnet output is a range, not a figure
@@ -332,27 +237,20 @@ show(sens.assign(ndpr_share_of_reo=sens["ndpr_share_of_reo"] * 100)
 # content are read across the lowest and highest published figure of each year.
 
 # %%
-output_figures = supply.magnet_output_figures()
-band = supply.balance_band(balance, chain)
-fig, _ = charts_supply.magnet_output_range(output_figures, band)
-plotting.plt.show()
-show(output_figures[["year", "status", "mass_t", "comparator", "counts", "publisher", "used_in_balance"]], 0)
+display(charts_supply.magnet_output_range(a.output_figures, a.band))
+show(a.output_figures[["year", "status", "mass_t", "comparator", "counts", "publisher", "used_in_balance"]], 0)
 
 # %%
-conclusions = supply.band_conclusions(band)
-cross = supply.ndpr_cross_check(band)
-rng24 = supply.magnet_output_range().set_index("year").loc[2024]
-held = conclusions[conclusions["verdict"] == "holds across the range"]
-shaky = conclusions[conclusions["verdict"] != "holds across the range"]
+rng24 = data.one(supply.magnet_output_range(), year=2024)
 display(Markdown(
     f"For 2024 the published figures run from **{rng24.low_t:,.0f} t** ({md(rng24.low_counts)}) to **{rng24.high_t:,.0f} t** "
     f"({md(rng24.high_counts)}). Across that range: "
-    + "; ".join(f"{r.year}: {md(r.conclusion)} **{md(r.verdict)}**" for r in conclusions.itertuples()) + ". "
-    + (f"The Pr-Nd oxide the balance implies for 2024 ({cross.iloc[0].implied_low_t:,.0f}-{cross.iloc[0].implied_high_t:,.0f} t) "
+    + "; ".join(f"{r.year}: {md(r.conclusion)} **{md(r.verdict)}**" for r in a.conclusions.itertuples()) + ". "
+    + (f"The Pr-Nd oxide the balance implies for 2024 ({a.cross.iloc[0].implied_low_t:,.0f}-{a.cross.iloc[0].implied_high_t:,.0f} t) "
        f"set against published figures: " + "; ".join(f"{md(r.published)} about {r.published_t:,.0f} t "
-       f"({'inside' if r.inside_range else 'outside'} that range, nearer its {r.nearer} end)" for r in cross.itertuples())
-       + "." if len(cross) else "")))
-show(band, {"residual_pct": 0, "quota_coverage_pct": 0})
+       f"({'inside' if r.inside_range else 'outside'} that range, nearer its {r.nearer} end)" for r in a.cross.itertuples())
+       + "." if len(a.cross) else "")))
+show(a.band, {"residual_pct": 0, "quota_coverage_pct": 0})
 
 # %% [markdown]
 # ### To the horizon
@@ -364,35 +262,10 @@ show(band, {"residual_pct": 0, "quota_coverage_pct": 0})
 # (next section).
 
 # %%
-flows = supply.recycling_flows(result, p)
-path = supply.requirement_path(result, balance, chain, p["quota_growth_pct_per_year"],
-                               p["other_uses_growth_pct_per_year"], flows)
-fig, ax = plotting.plt.subplots()
-ax.fill_between(path["year"], path["mining_quota_t_reo"] * 0.15, path["mining_quota_t_reo"] * 0.30, color="#2ca02c",
-                alpha=0.15, label="mining quota's Pr-Nd oxide at a 15-30% share")
-ax.plot(path["year"], path["quota_ndpr_oxide_t"], color="#2ca02c", lw=2,
-        label=f"mining quota's Pr-Nd oxide at {chain.ndpr_share_of_reo:.0%} (assumption)")
-ax.plot(path["year"], path["requirement_ndpr_oxide_t"], color="#d62728", lw=2, marker="o", ms=4,
-        label="needed: China's magnet output (2024-25), then build-up + exports + other")
-ax.plot(path["year"], path["requirement_ndpr_oxide_t"] - path["recycled_ndpr_oxide_t"], color="#d62728", ls=":",
-        lw=1.8, label="needed, net of recycled end-of-life magnet")
-ax.plot(path["year"], chain.magnet_to_ndpr_oxide(path["end_uses_t"]), color="#1f77b4", lw=1.5, ls="--",
-        label="of which the build-up's seven end uses")
-ax.axvline(supply.BALANCE_YEARS[-1], color="#444444", ls="--", lw=0.8)
-ax.text(supply.BALANCE_YEARS[-1], 0.02, " projection →", transform=ax.get_xaxis_transform(), va="bottom", fontsize=8)
-ax.set_ylim(0, max(path["requirement_ndpr_oxide_t"].max(), path["mining_quota_t_reo"].max() * 0.30) * 1.45)
-ax.yaxis.set_major_formatter(kt)
-ax.xaxis.set_major_locator(mticker.MaxNLocator(integer=True))
-ax.set_ylabel("Pr-Nd oxide, kt")
-ax.set_title(f"Pr-Nd oxide needed vs. held in China's mining quota, kt of oxide, {TAG}")
-ax.legend(loc="upper left", fontsize=7.5)
-plotting.source_note(fig, ["seed002_smm_forum", "reuters_20240820_2024_quota", "mashimagnets_undated_ndfeb_application"]
-                     + list(exports_table["source_ids"]),
-                     "Conversion: analysis.supply.Chain. After 2025: exports and other uses grow at "
-                     f"{p['other_uses_growth_pct_per_year']:g}%/yr, the quota at {p['quota_growth_pct_per_year']:g}%/yr (parameters).")
-plotting.plt.show()
-show(path[["year", "end_uses_t", "exports_and_other_t", "requirement_t", "requirement_ndpr_oxide_t", "quota_ndpr_oxide_t",
-           "recycled_ndpr_oxide_t", "gap_ndpr_oxide_t"]].rename(columns={
+display(charts_supply.requirement_path(a.path, chain, supply.requirement_sources(a.exports), TAG,
+                                       p["quota_growth_pct_per_year"], p["other_uses_growth_pct_per_year"]))
+show(a.path[["year", "end_uses_t", "exports_and_other_t", "requirement_t", "requirement_ndpr_oxide_t", "quota_ndpr_oxide_t",
+             "recycled_ndpr_oxide_t", "gap_ndpr_oxide_t"]].rename(columns={
     "end_uses_t": "end uses, t magnet", "exports_and_other_t": "exports + other, t magnet", "requirement_t": "needed, t magnet",
     "requirement_ndpr_oxide_t": "needed, t oxide", "quota_ndpr_oxide_t": "mining quota, t oxide",
     "recycled_ndpr_oxide_t": "recycled, t oxide", "gap_ndpr_oxide_t": "gap after recycling, t oxide"}))
@@ -404,7 +277,7 @@ show(path[["year", "end_uses_t", "exports_and_other_t", "requirement_t", "requir
 # `analysis.consistency` (claim `mf_lingyi_demand_share_world_production_2024`).
 
 # %%
-claims = supply.seed_claims(chain, result, balance)
+claims = supply.seed_claims(chain, a.demand, a.balance)
 show(claims)
 
 # %% [markdown]
@@ -437,34 +310,14 @@ show(supply.nd_volume_check(chain), 1)
 display(Markdown(f"Default back-cast growth from `data/`: {supply.backcast_growth_from_data():.1f}% a year (China's magnet "
                  f"output to 2024); NEVs {supply.nev_backcast_from_data():.1f}% (seed 002, 2024-25). This run: "
                  + ", ".join(f"{LABELS[k]} {v:.1f}%" for k, v in p["backcast_growth_pct_per_year"].items()) + "."))
-lifetimes = pd.DataFrame([{"sector": LABELS[s], "mean_years": p["lifetime_mean_years"][s], "weibull_shape": p["lifetime_shape"],
-                           "back-cast growth, %/yr": p["backcast_growth_pct_per_year"][s] if s != demand.HUMANOID else np.nan,
-                           "share retired within 10 years, %": supply.lifetime_pmf(p["lifetime_mean_years"][s], p["lifetime_shape"])[:11].sum() * 100}
-                          for s in demand.SECTORS])
-show(lifetimes, 1)
+show(supply.lifetime_table(p), 1)
 
 # %%
-eol = flows.pivot(index="year", columns="sector", values="eol_t")[list(demand.SECTORS)]
-yearly = flows.groupby("year")[["inflow_t", "eol_t", "recycled_t"]].sum()
-start = max(p["first_inflow_year"], 2010)
-eol, yearly = eol.loc[start:], yearly.loc[start:]
-fig, ax = plotting.plt.subplots()
-ax.stackplot(eol.index, *[eol[s] for s in demand.SECTORS], labels=[f"end of life: {LABELS[s]}" for s in demand.SECTORS],
-             colors=[COLOURS[s] for s in demand.SECTORS], alpha=0.85)
-ax.plot(yearly.index, yearly["recycled_t"], color="black", lw=2, label="recycled magnet (collected x recovered)")
-ax.axvspan(start - 0.5, supply.BALANCE_YEARS[0] - 0.5, color="#bbbbbb", alpha=0.25, lw=0)
-ax.text(start, 0.97, " inflows back-cast (assumption)", transform=ax.get_xaxis_transform(), va="top", fontsize=8)
-ax.yaxis.set_major_formatter(kt)
-ax.xaxis.set_major_locator(mticker.MaxNLocator(integer=True))
-ax.set_ylabel("NdFeB magnet, kt per year")
-ax.set_title(f"End-of-life magnet flow and recycled magnet, kt of magnet, {TAG}")
-ax.legend(loc="upper left", bbox_to_anchor=(1, 1), fontsize=7.5)
-plotting.source_note(fig, ["seed002_smm_forum", "ccmagnetics_undated_ndfeb_demand_structure"],
-                     f"Inflows from 2024: the demand build-up. Lifetimes, back-cast growth, collection ({p['collection_rate']:.0%}) "
-                     f"and recovery ({p['recovery_rate']:.0%}) rates: parameters (assumptions).")
-plotting.plt.show()
+yearly, first = a.yearly, supply.BALANCE_YEARS[0]
+display(charts_supply.end_of_life(supply.eol_by_sector(a.flows, p["first_inflow_year"]), yearly, supply.recycling_sources(),
+                                  TAG, first, p["collection_rate"], p["recovery_rate"]))
 display(Markdown(
-    f"End-of-life magnets are **{yearly.loc[supply.BALANCE_YEARS[0], 'eol_t']:,.0f} t in {supply.BALANCE_YEARS[0]}** and "
+    f"End-of-life magnets are **{yearly.loc[first, 'eol_t']:,.0f} t in {first}** and "
     f"**{yearly.loc[H, 'eol_t']:,.0f} t in {H}**, against {yearly.loc[H, 'inflow_t']:,.0f} t of magnet put into use in {H} "
     f"({yearly.loc[H, 'eol_t'] / yearly.loc[H, 'inflow_t'] * 100:.0f}%): magnets in use grow much faster than they retire. "
     f"Recycled at {p['collection_rate']:.0%} x {p['recovery_rate']:.0%}, the flow gives {yearly.loc[H, 'recycled_t']:,.0f} t of "
@@ -479,61 +332,27 @@ display(Markdown(
 # the recycling flow against what the primary text does set, and names the article.
 
 # %%
-crma_claims = policy_claims().set_index("claim_id")
-seed_claim, benchmark = crma_claims.loc["eu_crma_recycled_content"], crma_claims.loc[supply.CRMA_CLAIM]
+crma_claims = policy_claims()
+seed_claim = data.one(crma_claims, claim_id="eu_crma_recycled_content")
+benchmark = data.one(crma_claims, claim_id=supply.CRMA_CLAIM)
 display(Markdown(f"**Seed 003's claim: {md(seed_claim.verdict)}** by {md(seed_claim.primary_text)}. {md(seed_claim.reason)}\n\n"
                  f"**Used instead: {md(benchmark.primary_text)}** ({md(benchmark.verdict)}): {md(benchmark.reason)} "
                  f"No EU demand is in `data/`, so the benchmark is applied to the build-up's consumption as a yardstick."))
-crma = supply.crma_comparison(flows, result)
-c0 = crma.iloc[0]
-fig, crma_sources = charts_supply.crma_yardstick(crma, demand_scenario, [supply.crma_target()[2], "seed002_smm_forum"])
-plotting.plt.show()
-show(crma, 1)
+display(charts_supply.crma_yardstick(a.crma, p["demand_scenario"], [supply.crma_target()[2], demand.SEED_SOURCE]))
+show(a.crma, 1)
 
 # %%
+c0 = data.one(a.crma)
 display(Markdown(
     f"In {c0.year}, {c0.benchmark_share_pct:.0f}% of the build-up's magnet consumption is **{c0.needed_recycled_t:,.0f} t** "
     f"of recycled magnet. End-of-life magnets from all seven end uses, collected at {p['collection_rate']:.0%} and "
     f"recovered at {p['recovery_rate']:.0%}, give **{c0.recycled_t:,.0f} t**, {c0.coverage_pct:.0f}% of it: NEVs sold in "
     f"the early 2020s and today's wind turbines are mostly still in use in {c0.year}. "
     f"The result moves most with the collection rate and with how fast NEV inflows grew before 2024:"))
-show(supply.recycling_sensitivity(result, p, int(c0.year)).reset_index())
+show(supply.recycling_sensitivity(a.demand, p, int(c0.year)).reset_index())
 
 # %%
-quota_path = path.set_index("year")
-share_2025 = share[share["year"] == 2025].iloc[0]
-rec_h = float(yearly.loc[H, "recycled_t"])
-results = {
-    "key_figures": {
-        "demand scenario": demand_scenario,
-        "residual 2024 (other uses + stock change)": f"{b24.residual_t:,.0f} t magnet ({b24.residual_pct:.0f}% of output)",
-        "Pr-Nd oxide in China's 2025 magnet output": f"{n25.production_ndpr_oxide_t:,.0f} t oxide",
-        f"mining quota 2025 at {chain.ndpr_share_of_reo:.0%} Pr-Nd": f"{n25.mining_quota_ndpr_oxide_t:,.0f} t oxide ({n25.coverage_pct:.0f}% covered)",
-        f"China share of world mine output 2025 ({share_2025.edition})": f"{share_2025.china_share_pct:.0f}%",
-        f"recycled magnet {H}": f"{rec_h:,.0f} t ({rec_h / float(table.loc[H].sum()) * 100:.0f}% of build-up demand)",
-        f"CRMA Art. 5 yardstick {c0.year}: {c0.benchmark_share_pct:.0f}% of consumption": f"{c0.needed_recycled_t:,.0f} t needed vs {c0.recycled_t:,.0f} t recycled ({c0.coverage_pct:.0f}%)",
-    },
-    "demand_scenario": demand_scenario,
-    "horizon_year": H,
-    "parameters": p,
-    "chain_factors": {"ndpr_share_of_reo": chain.ndpr_share_of_reo, "metal_fraction_of_ndpr_oxide": chain.metal_fraction,
-                      "ndpr_share_of_magnet": chain.ndpr_share_of_magnet,
-                      "magnet_t_per_t_reo": chain.reo_to_magnet(1.0)},
-    "quotas": report.records(quotas, 3),
-    "china_share": report.records(share, 4),
-    "magnet_balance": report.records(balance, 3),
-    "ndpr_balance": report.records(ndpr, 3),
-    "ndpr_share_sensitivity": report.records(sens, 3),
-    "requirement_path": report.records(path, 3),
-    "magnet_output_figures": report.records(output_figures.drop(columns=["magnet_product", "form"]), 3),
-    "balance_band": report.records(band, 3),
-    "band_conclusions": report.records(conclusions),
-    "ndpr_cross_check": report.records(cross, 3),
-    "seed_claims": report.records(claims),
-    "recycling_by_year": report.records(yearly.reset_index(), 3),
-    "crma": report.records(crma, 3),
-}
-written = report.write_results(supply.NOTEBOOK_STEM, results)
+written = report.write_results(supply.NOTEBOOK_STEM, supply.results(a, claims))
 display(Markdown(report.results_note(written)))
 
 # %% [markdown]

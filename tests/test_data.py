@@ -90,3 +90,41 @@ def test_publishers_render_in_the_chart_font():
     publishers = load("sources")["publisher"]
     missing = {p for p in publishers for ch in p if ord(ch) > 127 and ord(ch) not in charmap}
     assert len(publishers) > 50 and not missing, f"publishers with characters the chart font lacks: {sorted(missing)}"
+
+
+# --- data.one: the one matching row or a clear error ------------------------------------------------
+
+def test_one_returns_the_single_matching_row():
+    mf = load("market_figures")
+    first = mf.iloc[0]
+    row = data.one(mf, metric=first["metric"], year=first["year"], source_id=first["source_id"])
+    assert row.name == first.name  # the same row of the frame
+    assert data.one(mf.iloc[[0]], metric=first["metric"]).name == first.name
+
+
+def test_one_names_the_dataset_and_conditions_when_nothing_matches():
+    with pytest.raises(LookupError, match=r"market_figures.csv: expected one row with metric='no_such_metric', found 0"):
+        data.one(load("market_figures"), metric="no_such_metric")
+
+
+def test_one_names_the_dataset_and_conditions_when_several_match():
+    q = load("supply_quotas")
+    year = int(q["year"].value_counts().idxmax())  # a year with several quota rows
+    n = int((q["year"] == year).sum())
+    assert n > 1
+    with pytest.raises(LookupError, match=rf"supply_quotas.csv: expected one row with year={year}, found {n}"):
+        data.one(q, year=year)
+
+
+def test_one_on_a_computed_frame_uses_the_name_given_or_table():
+    import pandas as pd
+
+    frame = pd.DataFrame({"year": [2024, 2025], "mass_t": [1.0, None]})
+    assert data.one(frame, year=2024)["mass_t"] == 1.0
+    assert data.one(frame, mass_t=None)["year"] == 2025  # a missing value matches missing values
+    with pytest.raises(LookupError, match=r"^balance: expected one row with year=2030, found 0$"):
+        data.one(frame, "balance", year=2030)
+    with pytest.raises(LookupError, match=r"^table: expected one row"):
+        data.one(frame, year=2030)
+    with pytest.raises(KeyError, match="no column 'month'"):
+        data.one(frame, month=1)

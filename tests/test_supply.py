@@ -8,6 +8,7 @@ import pytest
 import yaml
 
 from analysis import demand, params, paths, supply, units
+from analysis.charts import supply as charts_supply
 
 NB = "04_supply_balance"
 
@@ -69,6 +70,20 @@ def test_chain_round_trips(shares):
 def test_bad_chain_factors_name_the_parameter(args, name):
     with pytest.raises(ValueError, match=name):
         supply.Chain(*args)
+
+
+def test_backward_chain_table_runs_the_chain_the_other_way(chain):
+    back = chain.backward_table(265000, "China's magnet output")
+    assert list(back["unit"]) == ["t NdFeB magnet", "t Nd+Pr metal", "t Pr-Nd oxide", "t REO"]
+    assert list(back.columns) == list(chain.table(1.0).columns)
+    metal = 265000 * 0.30                                                     # 79,500 t Nd+Pr
+    oxide = metal / METAL_IN_PRND_OXIDE                                       # 93,536 t Pr-Nd oxide
+    assert back["mass_t"].tolist() == pytest.approx([265000, metal, oxide, oxide / 0.20], rel=1e-9)
+    assert back["step"].iloc[0] == "China's magnet output"
+    # each step's mass is the one before times its factor, as in the forward table
+    assert (back["mass_t"].iloc[:-1].to_numpy() * back["factor"].iloc[1:].to_numpy()) == pytest.approx(back["mass_t"].iloc[1:].to_numpy())
+    # and forwards again from that REO gives the magnet back
+    assert chain.table(back["mass_t"].iloc[-1])["mass_t"].iloc[-1] == pytest.approx(265000, rel=1e-12)
 
 
 # --- parameters -----------------------------------------------------------------------------------
@@ -342,3 +357,94 @@ def test_balance_band_and_its_conclusions(base, chain):
     cross = supply.ndpr_cross_check(band).set_index("published")
     assert cross.loc["Pr-Nd oxide consumption 2024", "inside_range"]          # 96,000 t
     assert not cross.loc["Pr-Nd oxide output 2024", "inside_range"]           # 106,000 t, just above the high end
+
+
+# --- one run: analyse() and results() -------------------------------------------------------------
+
+RESULT_KEYS = ["answer", "key_chart", "key_figures", "demand_scenario", "horizon_year", "parameters", "chain_factors", "quotas",
+               "china_share", "magnet_balance", "ndpr_balance", "ndpr_share_sensitivity", "requirement_path",
+               "magnet_output_figures", "balance_band", "band_conclusions", "ndpr_cross_check", "seed_claims",
+               "recycling_by_year", "crma"]
+
+
+@pytest.fixture(scope="module")
+def analysed(p):
+    return supply.analyse(p)
+
+
+def test_results_keep_the_notebook_keys_and_add_answer_and_key_chart(analysed):
+    r = supply.results(analysed, supply.seed_claims(analysed.chain, analysed.demand, analysed.balance))
+    assert list(r) == RESULT_KEYS
+    assert r["key_chart"] == supply.KEY_CHART and callable(getattr(charts_supply, r["key_chart"]))
+    figures = r["key_figures"]
+    assert list(figures)[:4] == ["demand scenario", "residual 2024 (other uses + stock change)",
+                                 "Pr-Nd oxide in China's 2025 magnet output", "mining quota 2025 at 20% Pr-Nd"]
+    # 246,500 - 110,752 - 58,152 = 77,596 t, 31% of 246,500
+    assert figures["residual 2024 (other uses + stock change)"] == f"{246500 - 110752 - 58152:,.0f} t magnet (31% of output)"
+    assert figures["China share of world mine output 2025 (MCS 2026)"] == f"{270000 / 390000 * 100:.0f}%"
+    assert r["chain_factors"]["magnet_t_per_t_reo"] == pytest.approx(0.2 * METAL_IN_PRND_OXIDE / 0.30)
+    assert [y["year"] for y in r["recycling_by_year"]][0] == supply.RECYCLING_SHOWN_FROM
+
+
+def test_answer_is_one_sentence_with_the_figures_of_the_balance(analysed):
+    text = supply.answer(analysed)
+    need = 265000 * 0.30 / METAL_IN_PRND_OXIDE                               # 93,536 t of Pr-Nd oxide in 2025's magnets
+    for figure in ("270,000 t REO", f"{270000 * 0.20:,.0f} t of Pr-Nd oxide", f"{need:,.0f} t", "265,000 t of magnet",
+                   f"{270000 * 0.20 / need * 100:.0f}%", "does not cover", "short at every published figure"):
+        assert figure in text
+    gap = float(analysed.path.set_index("year").loc[analysed.horizon_year, "gap_ndpr_oxide_t"])
+    assert f"in {analysed.horizon_year}" in text and f"{gap:,.0f} t of Pr-Nd oxide a year short" in text
+    assert text.endswith(".") and ". " not in text and "\n" not in text
+
+
+def test_answer_follows_the_figures_when_the_quota_would_cover(p):
+    # at a 50% Pr-Nd share the 2025 quota holds 135,000 t of oxide: more than the 93,536 t of SMM's figure and the
+    # 116,471 t in the highest 2025 figure (330,000 t of blanks x 0.30 / 0.84994)
+    a = supply.analyse(supply.validate_parameters({**p, "ndpr_share_of_reo": 0.5}))
+    text = supply.answer(a)
+    assert "270,000 t REO covers the Pr-Nd" in text and "135,000 t of Pr-Nd oxide" in text
+    assert "enough at every published figure" in text
+    gap = float(a.path.set_index("year").loc[a.horizon_year, "gap_ndpr_oxide_t"])
+    assert (f"{-gap:,.0f} t of Pr-Nd oxide a year to spare" if gap <= 0 else f"{gap:,.0f} t of Pr-Nd oxide a year short") in text
+
+
+def test_recycling_by_year_and_by_sector_agree(analysed, p):
+    yearly = analysed.yearly
+    eol = supply.eol_by_sector(analysed.flows, p["first_inflow_year"])
+    assert yearly.index[0] == max(p["first_inflow_year"], supply.RECYCLING_SHOWN_FROM) == eol.index[0]
+    assert eol.sum(axis=1).to_numpy() == pytest.approx(yearly["eol_t"].to_numpy())
+    later = supply.recycling_by_year(analysed.flows, 2015)
+    assert later.index[0] == 2015 and later.loc[2020, "eol_t"] == yearly.loc[2020, "eol_t"]
+
+
+def test_lifetime_table_share_retired_within_ten_years(p):
+    import math
+
+    table = supply.lifetime_table(p).set_index("sector")
+    # phones: Weibull mean 4 years, shape 3 -> scale 4 / Gamma(1 + 1/3); retired within 10 years = 1 - exp(-(10/scale)^3)
+    scale = 4 / math.gamma(1 + 1 / 3)
+    assert table.loc["mobile phones", "share retired within 10 years, %"] == pytest.approx((1 - math.exp(-(10 / scale) ** 3)) * 100)
+    assert np.isnan(table.loc["humanoid robots", "back-cast growth, %/yr"])   # no humanoid inflows before 2024
+
+
+def test_coverage_by_share_is_one_row_per_share(analysed):
+    table = supply.coverage_by_share(analysed.sens).set_index("Pr-Nd share of REO, %")
+    assert list(table.index) == pytest.approx([15, 20, 25, 30])
+    need = 265000 * 0.30 / METAL_IN_PRND_OXIDE
+    assert table.loc[20, "mining-quota coverage 2025, %"] == pytest.approx(270000 * 0.20 / need * 100)
+
+
+def test_chart_sources_are_the_data_behind_them(analysed):
+    known = {r["source_id"] for r in _csv("sources")}
+    req = supply.requirement_sources(analysed.exports)
+    quota_ids = {r["source_id"] for r in _csv("supply_quotas") if r["year"] in ("2024", "2025") and r["batch"] == "full_year"}
+    assert quota_ids <= set(req) and set(analysed.exports["source_ids"]) <= set(req) and set(req) <= known
+    rec = supply.recycling_sources()
+    first = min((r for r in _csv("magnet_production") if r["region"] == "china" and r["status"] == "actual"
+                 and r["magnet_product"] == "re_permanent_magnet"), key=lambda r: int(r["year"]))
+    assert rec == [supply.SEED_SOURCE, first["source_id"]]
+
+
+def test_market_figure_wants_exactly_one_row():
+    with pytest.raises(LookupError, match=r"market_figures.csv: expected one row with metric='global_nd_production_volume', found \d+"):
+        supply.market_figure("global_nd_production_volume")   # one row per year: not one figure
