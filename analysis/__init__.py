@@ -8,7 +8,6 @@ Modules, one concern each:
 - ``analysis.rounding``: rounding-aware interval arithmetic for published figures
 - ``analysis.exports``: magnet-export series, with unreported months derived and flagged
 - ``analysis.prices``: price points on one basis, monthly grid, metrics, seed price claims, forecast
-- ``analysis.price_charts``: the price-history charts
 - ``analysis.demand``: the bottom-up NdFeB demand model, scenarios, tornado, Monte Carlo
 - ``analysis.supply``: the REO -> oxide -> metal -> magnet chain, supply/demand balance, recycling
 - ``analysis.impact``: counterfactuals for the 2025 export controls (statsmodels)
@@ -17,7 +16,8 @@ Modules, one concern each:
 - ``analysis.claims``: one verdict vocabulary; policy claims read against their primary texts
 - ``analysis.forecasts``: every forecast in data/ scored against its published outcome
 - ``analysis.backtest``: rolling-origin backtest of the price forecast band
-- ``analysis.charts``: charts as functions of data, one module per topic
+- ``analysis.charts``: charts as functions of data, one module per topic (``analysis.charts.prices``: notebook 01)
+- ``analysis.formatting``: numbers as text: thousands separators, ranges, percentages
 - ``analysis.explorer``: the live scenario explorer (ipywidgets) of notebooks/explore.ipynb
 - ``analysis.tables``: every table shown, escaped, without an index column, with thousands separators
 - ``analysis.text``: text from data inside Markdown, escaped
@@ -30,7 +30,7 @@ __all__ = ["DataValidationError", "catalogue", "load", "load_all"]
 
 
 MODULES = ["backtest", "cache", "charts", "claims", "consistency", "data", "demand", "explorer", "exports", "forecasts",
-           "impact", "params", "paths", "plotting", "price_charts", "prices", "render", "report", "rounding", "runs", "supply",
+           "formatting", "impact", "params", "paths", "plotting", "prices", "render", "report", "rounding", "runs", "supply",
            "tables", "text", "units"]
 
 

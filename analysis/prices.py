@@ -26,6 +26,7 @@ import pandas as pd
 
 from analysis import cache, claims, units
 from analysis.data import load
+from analysis.formatting import pct, span, thousands
 from analysis.rounding import Interval
 
 PRODUCTS = ("prnd_oxide", "nd_oxide", "nd_metal", "prnd_metal")
@@ -118,6 +119,27 @@ def drop_restatements(prices: pd.DataFrame) -> pd.DataFrame:
 def series_label(product: str, basis: str) -> str:
     """'Pr-Nd oxide, China domestic spot (quoted incl. VAT)'."""
     return f"{PRODUCT_LABELS.get(product, product)}, {BASIS_LABELS.get(basis, basis)}"
+
+
+def vat_note(vat: str) -> str:
+    """'excl. 13% China VAT' (``vat`` is 'incl' or 'excl')."""
+    return f"{'incl.' if vat == 'incl' else 'excl.'} {units.VAT_RATE_CN * 100:g}% China VAT"
+
+
+def basis_note(price_unit: str, vat: str) -> str:
+    """'USD/kg, excl. 13% China VAT': the basis every price of a run is shown on."""
+    return f"{price_unit}, {vat_note(vat)}"
+
+
+def price_text(value: float, price_unit: str, unit_text: str | None = None) -> str:
+    """'108.92 USD/kg', '850,000 CNY/t': whole numbers per tonne, two decimals per kg.
+    ``unit_text`` replaces the unit written after the number (a basis note, say)."""
+    return f"{thousands(value, price_decimals(price_unit))} {unit_text or price_unit}"
+
+
+def price_decimals(price_unit: str) -> int:
+    """Decimals a price is written with: 0 per tonne, 2 per kg."""
+    return 0 if price_unit.endswith("/t") else 2
 
 
 @cache.on_data
@@ -680,10 +702,143 @@ def seed_claims(prices: pd.DataFrame | None = None, fx: pd.DataFrame | None = No
     return pd.DataFrame(rows, columns=CLAIM_COLUMNS)
 
 
+# --- what notebook 01 shows and writes ----------------------------------------------------------
+
+def unquoted_products(points: pd.DataFrame, products) -> list[str]:
+    """Labels of the ``products`` with no quote in ``points`` other than blog estimates (nothing to chart)."""
+    quoted = set(points.loc[points["basis"] != "blog_estimate", "product"])
+    return [PRODUCT_LABELS[p] for p in products if p not in quoted]
+
+
+def gap_runs(grid: pd.DataFrame) -> pd.DataFrame:
+    """The grid's runs of gap months: ``first`` and ``last`` month (text) and ``months``, in order."""
+    gaps = grid[grid["status"] == GAP].groupby("how", sort=False).agg(
+        first=("month", "min"), last=("month", "max"), months=("month", "size")).reset_index(drop=True)
+    return gaps.assign(first=gaps["first"].astype(str), last=gaps["last"].astype(str))
+
+
+def ratio_note(ratios: pd.DataFrame) -> str:
+    """Markdown: the median premium over parity of each pair, and every pair quoted below parity (data escaped)."""
+    from analysis.text import md
+
+    below = ratios[ratios["ratio"] < ratios["parity_ratio"]]
+    by_pair = ratios.groupby("pair")["premium_over_parity_pct"].median()
+    medians = "; ".join(f"{md(p)} {pct(v, signed=True)}" for p, v in by_pair.items())
+    if below.empty:
+        return f"Median premium over parity: {medians}. No pair is below parity."
+    listed = "; ".join(f"{md(r.pair)}, {md(r.basis)}, {md(r.assessor)}, {r.date:%Y-%m-%d}: {r.ratio:.3f}"
+                       for r in below.itertuples())
+    return (f"Median premium over parity: {medians}. Below parity (the metal quoted cheaper than the oxide it "
+            f"contains, worth checking at the source): {listed}")
+
+
+def forecast_table(forecast: pd.DataFrame) -> pd.DataFrame:
+    """:attr:`Forecast.forecast` with months as text and the 90% band's width in % of the median."""
+    table = forecast.assign(month=forecast["month"].astype(str))
+    table["width_90_pct_of_median"] = (table["hi_90"] - table["lo_90"]) / table["median"] * 100
+    return table
+
+
+def _rounded(values: dict, digits: int = 4) -> dict:
+    return {k: (round(v, digits) if isinstance(v, float) else v) for k, v in values.items()}
+
+
+def answer(grid: pd.DataFrame, forecast: pd.DataFrame, *, vat: str) -> str:
+    """One sentence: the latest Pr-Nd oxide month, its change on a year earlier and the 90% forecast band.
+
+    ``grid``: the China-domestic Pr-Nd oxide grid; ``forecast``: :attr:`Forecast.forecast` fitted on it.
+    """
+    s = peak_trough(grid)
+    unit = s["price_unit"]
+    latest = pd.Period(s["latest_month"], freq="M")
+    base = latest - 12
+    change = yoy_change_pct(grid).get(latest, math.nan)
+    status = grid.set_index(pd.PeriodIndex(grid["month"], freq="M"))["status"].get(base)
+    since = (f"{pct(change, signed=True)} on {base:%B %Y}" + (" (a month interpolated between quotes)"
+                                                                if status == INTERPOLATED else "")
+             if not math.isnan(change) else f"with no price for {base:%B %Y} to compare")
+    end = forecast.iloc[-1]
+    return (f"Pr-Nd oxide (China domestic spot) cost {price_text(s['latest'], unit)} ({vat_note(vat)}) in "
+            f"{latest:%B %Y}, the mean of that month's quotes, {since}; the 90% forecast band for "
+            f"{pd.Period(end['month'], freq='M'):%B %Y} is {span(end['lo_90'], end['hi_90'], price_decimals(unit))} {unit}.")
+
+
+KEY_CHART = "prnd_oxide_forecast"
+"""The chart that best answers notebook 01: :func:`analysis.charts.prices.forecast_chart` of the Pr-Nd oxide grid."""
+
+
+def _key_figures(latest: pd.DataFrame, grid: pd.DataFrame, forecast: pd.DataFrame, backtest_scores: pd.DataFrame,
+                 claims: pd.DataFrame, *, price_unit: str, basis_text: str) -> dict:
+    """The headline figures of notebook 01, in the order the index shows them."""
+    summary, vol = peak_trough(grid), log_return_volatility(grid)
+    dom = latest[latest["series_label"] == series_label("prnd_oxide", DOMESTIC)].iloc[0]
+    end, bt = forecast.iloc[-1], backtest_scores
+    held = ""
+    if len(bt):  # coverage pooled over the horizons, each weighted by its number of forecasts
+        pooled = (bt["coverage_90_pct"] * bt["forecasts"]).sum() / bt["forecasts"].sum()
+        held = f"; in the backtest such bands held {pct(pooled, 0)} of {int(bt['forecasts'].sum())} outcomes"
+    return {
+        f"Pr-Nd oxide China spot, latest quote ({dom['date'].date()})": price_text(dom["price_mid"], price_unit, basis_text),
+        f"Pr-Nd oxide peak ({summary['peak_month']})": price_text(summary["peak"], price_unit),
+        f"Pr-Nd oxide trough ({summary['trough_month']})": price_text(summary["trough"], price_unit),
+        "Drawdown peak to trough": pct(summary["max_drawdown_pct"]),
+        f"Rise trough to {summary['latest_month']}": pct(summary["rise_from_trough_pct"], signed=True),
+        "Volatility of monthly log returns": f"{pct(vol['annualised_pct'], 0)} a year",
+        f"Forecast {end['month']} (90% interval)":
+            f"{span(end['lo_90'], end['hi_90'], price_decimals(price_unit))} {price_unit}{held}",
+        "Seed price claims that disagree": f"{int((claims['verdict'] == VERDICT_BAD).sum())} of {len(claims)}",
+    }
+
+
+def results(*, parameters: dict, points: pd.DataFrame, grid: pd.DataFrame, fc: Forecast,
+            backtest_scores: pd.DataFrame, claims: pd.DataFrame, ratios: pd.DataFrame) -> dict:
+    """Notebook 01's results file: its one-sentence ``answer``, ``key_chart``, the key figures, the
+    parameters, the latest quote per series, the Pr-Nd oxide grid's metrics, the seed claims, the
+    forecast, its backtest and the metal/oxide ratios.
+
+    ``parameters``: the run's checked parameters (:func:`validate_parameters`); ``points``:
+    :func:`price_points`; ``grid``: the China-domestic Pr-Nd oxide grid; ``fc``: :func:`fit_forecast`
+    of it; ``backtest_scores``: :func:`analysis.backtest.score`; ``claims``: :func:`seed_claims`;
+    ``ratios``: :func:`metal_oxide_ratios`.
+    """
+    from analysis.report import records
+
+    price_unit = f"{parameters['currency']}/{parameters['unit']}"
+    basis_text = basis_note(price_unit, parameters["vat"])
+    latest = latest_points(points)
+    fitted = fc.fitted_on["month"]
+    return {
+        "answer": answer(grid, fc.forecast, vat=parameters["vat"]),
+        "key_chart": KEY_CHART,
+        "key_figures": _key_figures(latest, grid, fc.forecast, backtest_scores, claims, price_unit=price_unit,
+                                    basis_text=basis_text),
+        "parameters": {k: (str(v.date()) if isinstance(v, pd.Timestamp) else v) for k, v in parameters.items()},
+        "basis": basis_text,
+        "latest_by_series": [
+            {"series": r.series_label, "date": str(r.date.date()), "price_mid": round(float(r.price_mid), 4),
+             "price_unit": r.price_unit,
+             "fx_rate_cny_per_usd": None if pd.isna(r.fx_rate_cny_per_usd) else float(r.fx_rate_cny_per_usd),
+             "source_id": r.source_id} for r in latest.itertuples()],
+        "prnd_oxide_domestic": {**_rounded(peak_trough(grid)), "grid_months": grid_summary(grid),
+                                "volatility": _rounded(log_return_volatility(grid))},
+        "seed_claims": records(
+            claims[["claim", "source", "stated", "recomputed", "verdict", "stated_value", "recomputed_value", "claim_id"]]),
+        "forecast": {"model": fc.model, "choice": fc.choice, "fitted_from": str(fitted.iloc[0]),
+                     "fitted_to": str(fitted.iloc[-1]),
+                     "quantiles": records(forecast_table(fc.forecast).drop(columns=["price_unit"]), 4),
+                     "price_unit": price_unit, "candidates": records(fc.candidates, 4),
+                     "ljung_box": records(fc.ljung_box.round(3)), "warnings": fc.warnings},
+        "backtest": records(backtest_scores, 4),
+        "metal_oxide_ratios": records(
+            ratios[["pair", "date", "basis", "assessor", "ratio", "parity_ratio", "premium_over_parity_pct"]], 4),
+    }
+
+
 __all__ = [
-    "BASIS_LABELS", "CLAIM_BASIS", "GRID_STATUSES", "PRODUCTS", "PRODUCT_LABELS", "Forecast", "annual_means",
-    "claim_points", "contiguous_tail", "drawdown_pct", "drop_restatements", "fit_forecast", "fx_audit_table", "grid_summary",
-    "latest_points", "log_return_volatility", "market_annual_means", "metal_oxide_parity", "metal_oxide_ratios",
-    "monthly_grid", "peak_trough", "price_points", "seed000_yearly", "seed_claims", "series_label",
-    "validate_parameters", "yoy_change_pct",
+    "BASIS_LABELS", "CLAIM_BASIS", "GRID_STATUSES", "KEY_CHART", "PRODUCTS", "PRODUCT_LABELS", "Forecast", "annual_means",
+    "answer", "basis_note", "claim_points", "contiguous_tail", "drawdown_pct", "drop_restatements", "fit_forecast",
+    "forecast_table", "fx_audit_table", "gap_runs", "grid_summary", "latest_points", "log_return_volatility",
+    "market_annual_means", "metal_oxide_parity", "metal_oxide_ratios", "monthly_grid", "peak_trough", "price_decimals",
+    "price_points", "price_text", "ratio_note", "results", "seed000_yearly", "seed_claims", "series_label",
+    "unquoted_products", "validate_parameters", "vat_note", "yoy_change_pct",
 ]

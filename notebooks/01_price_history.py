@@ -48,8 +48,9 @@ import pandas as pd
 from IPython.display import Markdown, display
 
 from analysis import backtest, plotting, report, tables
-from analysis import price_charts as charts
 from analysis import prices as pr
+from analysis.charts import prices as charts
+from analysis.formatting import pct
 
 params = pr.validate_parameters(currency=currency, unit=unit, vat=vat, products=products, start=start, end=end,
                                 max_fx_gap_days=max_fx_gap_days, forecast_horizon_months=forecast_horizon_months,
@@ -60,10 +61,9 @@ pd.set_option("display.max_colwidth", 140)
 points = pr.price_points(currency=currency, unit=unit, vat=vat, max_fx_gap_days=max_fx_gap_days,
                          products=products, start=start, end=end)
 price_unit = f"{currency}/{unit}"
-basis_text = charts.basis_note(price_unit, vat)
-fmt = (lambda v: f"{v:,.0f}") if unit == "t" else (lambda v: f"{v:,.2f}")
+basis_text = pr.basis_note(price_unit, vat)
 display(Markdown(f"**Basis of every price below: {basis_text}.** {len(points)} quotes of "
-                 f"{', '.join(pr.PRODUCT_LABELS[p] for p in products)} between {start} and {end}."))
+                 f"{', '.join(map(pr.PRODUCT_LABELS.get, products))} between {start} and {end}."))
 
 # %% [markdown]
 # ## One basis, and how each quote got there
@@ -93,24 +93,19 @@ pr.fx_audit_table(latest).round({"price_low": 2, "price_mid": 2, "price_high": 2
 domestic = points[points["series"] == "prnd_oxide:" + pr.DOMESTIC]
 grid = pr.monthly_grid(domestic, max_interp_gap_months=max_interp_gap_months)
 summary = pr.peak_trough(grid)
-fig, events_key = charts.grid_chart(grid, domestic, summary=summary,
-                                    title=f"Pr-Nd oxide, China domestic spot: monthly grid, {basis_text}")
-plotting.source_note(fig, domestic["source_id"], f"Monthly grid by analysis.prices.monthly_grid; {basis_text}; "
-                     f"FX: data/fx_rates.csv. {events_key} (data/events.csv)")
-plotting.plt.show()
+charts.grid_chart(grid, domestic, vat=vat, summary=summary)
 
 # %%
 counts = pr.grid_summary(grid)
 display(Markdown(
-    f"**{summary['peak_month']} peak: {fmt(summary['peak'])} {price_unit}. Trough {summary['trough_month']}: "
-    f"{fmt(summary['trough'])} {price_unit}, {summary['max_drawdown_pct']:.1f}% from the peak. "
-    f"Latest month {summary['latest_month']}: {fmt(summary['latest'])} {price_unit}, "
-    f"{summary['rise_from_trough_pct']:+.1f}% from the trough and still {-summary['latest_drawdown_pct']:.1f}% "
-    f"below the peak.** The grid has {counts['observed']} observed, {counts['averaged']} averaged, "
-    f"{counts['interpolated']} interpolated and {counts['gap']} gap months; the longest runs without a quote:"))
-gaps = grid[grid["status"] == pr.GAP].groupby("how", sort=False).agg(first=("month", "min"), last=("month", "max"),
-                                                                       months=("month", "size")).reset_index(drop=True)
-gaps.assign(first=gaps["first"].astype(str), last=gaps["last"].astype(str))
+    f"**{summary['peak_month']} peak: {pr.price_text(summary['peak'], price_unit)}. Trough {summary['trough_month']}: "
+    f"{pr.price_text(summary['trough'], price_unit)}, {pct(summary['max_drawdown_pct'])} from the peak. "
+    f"Latest month {summary['latest_month']}: {pr.price_text(summary['latest'], price_unit)}, "
+    f"{pct(summary['rise_from_trough_pct'], signed=True)} from the trough and still "
+    f"{pct(-summary['latest_drawdown_pct'])} below the peak.** The grid has {counts['observed']} observed, "
+    f"{counts['averaged']} averaged, {counts['interpolated']} interpolated and {counts['gap']} gap months; "
+    "the longest runs without a quote:"))
+pr.gap_runs(grid)
 
 # %% [markdown]
 # ## Every product, every basis
@@ -123,16 +118,10 @@ gaps.assign(first=gaps["first"].astype(str), last=gaps["last"].astype(str))
 # seed 000 blog estimates are not market prices and appear only in the claims section.
 
 # %%
-for product in products:
-    rows = points[points["product"] == product]
-    if rows[rows["basis"] != "blog_estimate"].empty:
-        display(Markdown(f"No {pr.PRODUCT_LABELS[product]} quotes between {start} and {end}."))
-        continue
-    fig, events_key = charts.history_chart(points, product, vat=vat, start=start, end=end)
-    shown = rows[rows["basis"] != "blog_estimate"]
-    plotting.source_note(fig, shown["source_id"], f"{basis_text}; FX: data/fx_rates.csv; USGS states no VAT basis "
-                         f"(left unchanged). {events_key} (data/events.csv)")
-    plotting.plt.show()
+unquoted = pr.unquoted_products(points, products)
+if unquoted:
+    display(Markdown(f"No quotes between {start} and {end} of: {', '.join(unquoted)}."))
+display(*charts.history_charts(points, products, vat=vat, start=start, end=end))
 
 # %% [markdown]
 # ## How fast it moves: year-on-year change, drawdown and volatility
@@ -142,11 +131,9 @@ for product in products:
 
 # %%
 vol = pr.log_return_volatility(grid)
-fig = charts.metrics_chart(grid, title=f"Pr-Nd oxide, China domestic: y/y change and drawdown, % ({basis_text})")
-plotting.source_note(fig, domestic["source_id"], "Computed from the monthly grid above; gap months left empty.")
-plotting.plt.show()
+display(charts.metrics_chart(grid, domestic, vat=vat))
 display(Markdown(
-    f"**Volatility: {vol['annualised_pct']:.0f}% a year** ({vol['monthly_std_pct']:.1f}% a month): {vol['method']}. "
+    f"**Volatility: {pct(vol['annualised_pct'], 0)} a year** ({pct(vol['monthly_std_pct'])} a month): {vol['method']}. "
     "Interpolated months are left out because a straight line between two quotes understates how much "
     "the price moved; with so few returns, treat the figure as an order of magnitude."))
 
@@ -167,17 +154,8 @@ ratios = pr.metal_oxide_ratios(points)
 if ratios.empty:
     display(Markdown("No metal and oxide quoted on the same date by one assessor among the products shown."))
 else:
-    fig = charts.ratio_chart(ratios)
-    plotting.source_note(fig, ratios["source_ids"].str.split(", ").explode(),
-                         "Parity from IUPAC atomic weights (analysis.units). Same-date, same-assessor pairs only.")
-    plotting.plt.show()
-    below = ratios[ratios["ratio"] < ratios["parity_ratio"]]
-    by_pair = ratios.groupby("pair")["premium_over_parity_pct"].median()
-    display(Markdown(
-        "Median premium over parity: " + "; ".join(f"{p} {v:+.1f}%" for p, v in by_pair.items()) + ". "
-        + ("Below parity (the metal quoted cheaper than the oxide it contains, worth checking at the source): "
-           + "; ".join(f"{r.pair}, {r.basis}, {r.assessor}, {r.date:%Y-%m-%d}: {r.ratio:.3f}" for r in below.itertuples())
-           if len(below) else "No pair is below parity.")))
+    display(charts.ratio_chart(ratios))
+    display(Markdown(pr.ratio_note(ratios)))
     display(ratios[["pair", "date", "basis", "assessor", "ratio", "parity_ratio", "premium_over_parity_pct"]]
             .assign(date=ratios["date"].dt.strftime("%Y-%m-%d")).round(4))
 
@@ -199,11 +177,7 @@ with pd.option_context("display.max_colwidth", None):
 # %%
 claim_pts = pr.claim_points(max_fx_gap_days=max_fx_gap_days)
 yearly = pr.seed000_yearly(claim_pts, max_interp_gap_months=max_interp_gap_months)
-fig = charts.seed000_chart(yearly)
-used = claim_pts[claim_pts["basis"].isin(["blog_estimate", "annual_average", pr.DOMESTIC])]
-plotting.source_note(fig, used["source_id"], "Market means: mean of the quoted months of each China-domestic grid, "
-                     "converted to USD/kg excl. VAT with monthly FX.")
-plotting.plt.show()
+display(charts.seed000_chart(yearly, claim_pts))
 verdicts = claims["verdict"].value_counts()
 usgs = yearly.set_index("year")["usgs_nd_oxide"].dropna()
 seed = yearly.set_index("year")["seed_low"]
@@ -245,16 +219,11 @@ display(Markdown(
 fc.candidates.round(2)
 
 # %%
-fig = charts.forecast_chart(grid, fc.forecast, title=f"Pr-Nd oxide, China domestic: 50% and 90% prediction "
-                            f"intervals, {price_unit}")
 display(Markdown(f"Model: {fc.model}, on {basis_text}. The median starts from the last grid month "
-                 f"({last}: {fmt(fc.fitted_on['price_mid'].iloc[-1])} {price_unit}, the mean of that month's quotes), "
-                 "not from the last single quote."))
-plotting.source_note(fig, domestic["source_id"], f"statsmodels ARIMA on the log of the monthly grid, {first} to {last}.")
-plotting.plt.show()
-table = fc.forecast.assign(month=fc.forecast["month"].astype(str))
-table["width_90_pct_of_median"] = (table["hi_90"] - table["lo_90"]) / table["median"] * 100
-table.round(2 if unit == "kg" else 0)
+                 f"({last}: {pr.price_text(fc.fitted_on['price_mid'].iloc[-1], price_unit)}, the mean of that month's "
+                 "quotes), not from the last single quote."))
+display(charts.forecast_chart(grid, fc, domestic))
+pr.forecast_table(fc.forecast).round(pr.price_decimals(price_unit))
 
 # %% [markdown]
 # ### Has the band been right before? A rolling-origin backtest
@@ -271,9 +240,7 @@ display(Markdown(backtest.verdict(bt_scores)))
 bt_scores
 
 # %%
-fig = charts.residual_chart(fc.residuals, title=f"Residuals of the {fc.model}, log points x 100")
-plotting.source_note(fig, [], "Dashed lines: +/- 2 standard deviations. Ljung-Box test of residual autocorrelation below.")
-plotting.plt.show()
+display(charts.residual_chart(fc, domestic))
 lb = fc.ljung_box.round(3)
 display(Markdown(
     "Ljung-Box: p-values above 0.05 mean no evidence of autocorrelation left in the residuals "
@@ -281,41 +248,8 @@ display(Markdown(
 lb
 
 # %%
-end_row = fc.forecast.iloc[-1]
-dom_latest = latest[latest["series_label"] == pr.series_label("prnd_oxide", pr.DOMESTIC)].iloc[0]
-disagree = int((claims["verdict"] == pr.VERDICT_BAD).sum())
-results = {
-    "key_figures": {
-        f"Pr-Nd oxide China spot, latest quote ({dom_latest['date'].date()})": f"{fmt(dom_latest['price_mid'])} {basis_text}",
-        f"Pr-Nd oxide peak ({summary['peak_month']})": f"{fmt(summary['peak'])} {price_unit}",
-        f"Pr-Nd oxide trough ({summary['trough_month']})": f"{fmt(summary['trough'])} {price_unit}",
-        "Drawdown peak to trough": f"{summary['max_drawdown_pct']:.1f}%",
-        f"Rise trough to {summary['latest_month']}": f"{summary['rise_from_trough_pct']:+.1f}%",
-        "Volatility of monthly log returns": f"{vol['annualised_pct']:.0f}% a year",
-        f"Forecast {end_row['month']} (90% interval)": f"{fmt(end_row['lo_90'])}-{fmt(end_row['hi_90'])} {price_unit}" + (
-            f"; in the backtest such bands held {(bt_scores['coverage_90_pct'] * bt_scores['forecasts']).sum() / bt_scores['forecasts'].sum():.0f}% "
-            f"of {int(bt_scores['forecasts'].sum())} outcomes" if len(bt_scores) else ""),
-        "Seed price claims that disagree": f"{disagree} of {len(claims)}",
-    },
-    "parameters": {k: (str(v.date()) if isinstance(v, pd.Timestamp) else v) for k, v in params.items()},
-    "basis": basis_text,
-    "latest_by_series": [
-        {"series": r.series_label, "date": str(r.date.date()), "price_mid": round(float(r.price_mid), 4),
-         "price_unit": r.price_unit, "fx_rate_cny_per_usd": None if pd.isna(r.fx_rate_cny_per_usd) else float(r.fx_rate_cny_per_usd),
-         "source_id": r.source_id} for r in latest.itertuples()],
-    "prnd_oxide_domestic": {**{k: (round(v, 4) if isinstance(v, float) else v) for k, v in summary.items()},
-                            "grid_months": counts, "volatility": {k: (round(v, 4) if isinstance(v, float) else v)
-                                                                  for k, v in vol.items()}},
-    "seed_claims": report.records(
-        claims[["claim", "source", "stated", "recomputed", "verdict", "stated_value", "recomputed_value", "claim_id"]]),
-    "forecast": {"model": fc.model, "choice": fc.choice, "fitted_from": str(first), "fitted_to": str(last),
-                 "quantiles": report.records(table.drop(columns=["price_unit"]), 4),
-                 "price_unit": price_unit, "candidates": report.records(fc.candidates, 4),
-                 "ljung_box": report.records(lb), "warnings": fc.warnings},
-    "backtest": report.records(bt_scores, 4),
-    "metal_oxide_ratios": report.records(
-        ratios[["pair", "date", "basis", "assessor", "ratio", "parity_ratio", "premium_over_parity_pct"]], 4),
-}
+results = pr.results(parameters=params, points=points, grid=grid, fc=fc, backtest_scores=bt_scores, claims=claims,
+                     ratios=ratios)
 path = report.write_results("01_price_history", results)
 display(Markdown(report.results_note(path)))
 

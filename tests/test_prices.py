@@ -7,7 +7,7 @@ import pandas as pd
 import papermill as pm
 import pytest
 
-from analysis import price_charts, prices, units
+from analysis import prices, units
 
 # --- synthetic inputs ---------------------------------------------------------------------------
 
@@ -273,16 +273,119 @@ def test_seed000_yearly_table_against_usgs(claims):
     assert y2024["verdict"] == "disagrees" and "56" in y2024["arithmetic"] and "above" in y2024["arithmetic"]
 
 
-# --- charts (smoke) -----------------------------------------------------------------------------
+# --- notebook 01's text and results file (real data, CNY/t incl. VAT: the quotes as published) -----------
+
+CNY_T = dict(currency="CNY", unit="t", vat="incl")
 
 
-def test_charts_draw_with_titles_and_units():
-    pts = prices.price_points(currency="USD", unit="kg", vat="excl")
-    fig, key = price_charts.history_chart(pts, "prnd_oxide", vat="excl", start="2020-01-01", end="2026-12-31")
-    ax = fig.axes[0]
-    assert "USD/kg" in ax.get_ylabel() and "Pr-Nd oxide" in ax.get_title()
-    assert key.startswith("Events: (1)")
-    price_charts.plt.close("all")
+@pytest.fixture(scope="module")
+def cny_run(claims):
+    """What notebook 01 computes on CNY/t incl. VAT, with a hand-made backtest score table."""
+    import warnings
+
+    params = {**GOOD, **CNY_T, "products": list(prices.PRODUCTS), "start": pd.Timestamp("2020-01-01"),
+              "end": pd.Timestamp("2026-12-31")}  # as the notebook's parameter check returns them
+    pts = prices.price_points(**CNY_T)
+    grid = prices.monthly_grid(pts[pts["series"] == "prnd_oxide:" + prices.DOMESTIC])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fc = prices.fit_forecast(grid, horizon_months=6)
+    # two horizons, 2 forecasts each, 50% and 100% of them inside the 90% band: 3 of 4 = 75% pooled
+    scores = pd.DataFrame({"horizon_months": [1, 2], "forecasts": [2, 2], "coverage_90_pct": [50.0, 100.0]})
+    inputs = dict(parameters=params, points=pts, grid=grid, fc=fc, backtest_scores=scores, claims=claims,
+                  ratios=prices.metal_oxide_ratios(pts))
+    return {"inputs": inputs, "results": prices.results(**inputs)}
+
+
+def test_results_keep_the_notebooks_keys_and_add_answer_and_key_chart(cny_run):
+    r = cny_run["results"]
+    assert list(r) == ["answer", "key_chart", "key_figures", "parameters", "basis", "latest_by_series",
+                       "prnd_oxide_domestic", "seed_claims", "forecast", "backtest", "metal_oxide_ratios"]
+    assert r["parameters"]["start"] == "2020-01-01" and r["basis"] == "CNY/t, incl. 13% China VAT"
+    assert r["prnd_oxide_domestic"]["grid_months"] == prices.grid_summary(cny_run["inputs"]["grid"])
+    assert r["forecast"]["price_unit"] == "CNY/t" and len(r["forecast"]["quantiles"]) == 6
+    assert "price_unit" not in r["forecast"]["quantiles"][0] and "width_90_pct_of_median" in r["forecast"]["quantiles"][0]
+    assert r["backtest"][0] == {"horizon_months": 1, "forecasts": 2, "coverage_90_pct": 50.0}
+
+
+def test_key_chart_is_the_name_the_forecast_chart_gets(cny_run):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from analysis.charts import prices as charts
+
+    i = cny_run["inputs"]
+    chart = charts.forecast_chart(i["grid"], i["fc"], i["points"][i["points"]["series"] == "prnd_oxide:" + prices.DOMESTIC])
+    charts.plt.close(chart.figure)
+    assert cny_run["results"]["key_chart"] == chart.name == "prnd_oxide_forecast"
+
+
+def test_key_figures_as_the_notebook_wrote_them(cny_run):
+    k = list(cny_run["results"]["key_figures"].items())
+    # SMM 2026-02-12: 845,000-855,000 CNY/t incl. VAT, mid 850,000: as published, no conversion
+    assert k[0] == ("Pr-Nd oxide China spot, latest quote (2026-02-12)", "850,000 CNY/t, incl. 13% China VAT")
+    # Chinatungsten 2022-02-18 1,100,000; SMM July 2024 359,000-360,000 (mid 359,500); 359,500 / 1,100,000 - 1 = -67.3%
+    assert k[1:4] == [("Pr-Nd oxide peak (2022-02)", "1,100,000 CNY/t"), ("Pr-Nd oxide trough (2024-07)", "359,500 CNY/t"),
+                      ("Drawdown peak to trough", "-67.3%")]
+    end = cny_run["inputs"]["fc"].forecast.iloc[-1]
+    assert k[6] == ("Forecast 2026-08 (90% interval)",
+                    f"{end['lo_90']:,.0f}-{end['hi_90']:,.0f} CNY/t; in the backtest such bands held 75% of 4 outcomes")
+    claims = cny_run["inputs"]["claims"]
+    assert k[7] == ("Seed price claims that disagree", f"{(claims['verdict'] == 'disagrees').sum()} of {len(claims)}")
+
+
+def test_answer_is_one_sentence_with_the_latest_month_its_change_and_the_band(cny_run):
+    a = cny_run["results"]["answer"]
+    # February 2026: SMM 2026-02-05 747,000-753,000 (mid 750,000), SMM 2026-02-12 mid 850,000 and Reuters/Benchmark
+    # 2026-02-01 850,000 (its USD restatement dropped): (750,000 + 850,000 + 850,000) / 3 = 816,667 CNY/t.
+    assert "cost 816,667 CNY/t (incl. 13% China VAT) in February 2026" in a
+    # February 2025 has no quote: halfway between January (400,000-401,000, mid 400,500) and March (mean of
+    # 444,500 and 442,000 = 443,250): 421,875. 816,666.67 / 421,875 - 1 = +93.6%
+    assert "+93.6% on February 2025 (a month interpolated between quotes)" in a
+    end = cny_run["inputs"]["fc"].forecast.iloc[-1]
+    assert a.endswith(f"the 90% forecast band for August 2026 is {end['lo_90']:,.0f}-{end['hi_90']:,.0f} CNY/t.")
+    assert a.replace("incl. ", "").count(". ") == 0 and "\n" not in a  # one sentence
+
+
+def test_answer_without_a_price_a_year_earlier():
+    # 14 months from 2024-01: January 2025 is a gap, so February 2025 has no y/y; the latest quoted month is 2025-02
+    values = [100.0 + i for i in range(12)] + [float("nan"), 150.0]
+    grid = _grid(values)
+    forecast = pd.DataFrame({"month": pd.period_range("2025-03", periods=2, freq="M"), "lo_90": [120.0, 110.0],
+                             "hi_90": [180.0, 1234.6], "price_unit": "CNY/t"})
+    a = prices.answer(grid, forecast, vat="incl")
+    # a year before 2025-02 is 2024-02 (101): 150 / 101 - 1 = +48.5%
+    assert "cost 150 CNY/t (incl. 13% China VAT) in February 2025" in a and "+48.5% on February 2024" in a
+    gap_year = prices.answer(_grid([100.0] + [float("nan")] * 11 + [130.0, 150.0]), forecast, vat="incl")
+    # January 2024 = 100 is quoted; February 2024 is a gap: nothing to compare February 2025 with
+    assert "with no price for February 2024 to compare" in gap_year
+    assert a.endswith("the 90% forecast band for April 2025 is 110-1,235 CNY/t.")
+
+
+def test_an_empty_backtest_leaves_the_coverage_out(cny_run):
+    r = prices.results(**{**cny_run["inputs"], "backtest_scores": pd.DataFrame(columns=["horizon_months", "forecasts"])})
+    band = r["key_figures"]["Forecast 2026-08 (90% interval)"]
+    assert band.endswith(" CNY/t") and "backtest" not in band and r["backtest"] == []
+
+
+def test_notebook_text_helpers():
+    assert prices.basis_note("USD/kg", "excl") == "USD/kg, excl. 13% China VAT"
+    assert prices.price_text(850000, "CNY/t") == "850,000 CNY/t" and prices.price_text(108.915, "USD/kg") == "108.92 USD/kg"
+    grid = _grid([1.0, float("nan"), float("nan"), 2.0, float("nan"), 3.0])
+    grid["how"] = ["", "run a", "run a", "", "run b", ""]
+    gaps = prices.gap_runs(grid)
+    assert gaps.to_dict("list") == {"first": ["2024-02", "2024-05"], "last": ["2024-03", "2024-05"], "months": [2, 1]}
+    ratios = pd.DataFrame({"pair": ["Nd metal / Nd oxide"] * 2, "ratio": [1.2, 1.1], "parity_ratio": [1.1664] * 2,
+                           "premium_over_parity_pct": [2.0, -5.0], "basis": "fob_china", "assessor": "A*B",
+                           "date": pd.to_datetime(["2026-01-01", "2026-02-01"])})
+    # median of +2% and -5% is -1.5%; the 1.1 < 1.1664 row is below parity, its assessor escaped for Markdown
+    note = prices.ratio_note(ratios)
+    assert note.startswith("Median premium over parity: Nd metal / Nd oxide -1.5%. Below parity")
+    assert note.endswith("fob\\_china, A\\*B, 2026-02-01: 1.100")
+    assert prices.ratio_note(ratios.iloc[:1]).endswith("+2.0%. No pair is below parity.")
+
+
+# --- charts (smoke) are in test_charts_prices.py --------------------------------------------------
 
 
 # --- the notebook -------------------------------------------------------------------------------
@@ -293,8 +396,12 @@ def _series(results, label_start):
 
 
 @pytest.mark.notebook
-def test_notebook_defaults_usd_per_kg_excl_vat(defaults_results):
+def test_notebook_defaults_usd_per_kg_excl_vat(defaults_results, executed_with_defaults):
     r = defaults_results("01_price_history")
+    # the key chart is one the run drew and wrote the data of (outside a build the CSVs are named interactive.*)
+    folder = executed_with_defaults("01_price_history").parent
+    assert r["key_chart"] == "prnd_oxide_forecast" and (folder / f"interactive.{r['key_chart']}.csv").is_file()
+    assert r["answer"].startswith("Pr-Nd oxide (China domestic spot) cost ") and " USD/kg (excl. 13% China VAT) in " in r["answer"]
     assert r["parameters"]["currency"] == "USD" and r["parameters"]["vat"] == "excl"
     latest = _series(r, "Pr-Nd oxide, China domestic")
     # SMM 2026-02-12: 845,000-855,000 CNY/t incl. VAT, mid 850,000 -> 850,000 / 1.13 / 6.9064 / 1000 = 108.915 USD/kg
@@ -356,9 +463,11 @@ def test_numbered_events_share_a_number_on_the_same_day():
     events = pd.DataFrame({"date": pd.to_datetime(["2025-12-01", "2025-12-01", "2025-04-04", "2019-01-01"]),
                            "event_id": ["b", "a", "c", "old"], "label": ["B", "A", "C", "Old"],
                            "category": "export_control"})
-    fig, ax = price_charts.plt.subplots()
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots()
     ax.set_xlim(pd.Timestamp("2024-01-01"), pd.Timestamp("2026-12-31"))
     key = plotting.annotate_events_numbered(ax, events=events)
     # 2019 is outside the axis; the two 2025-12-01 events share number 2, ordered by event_id
     assert key == "Events: (1) 2025-04-04 C; (2) 2025-12-01 A / B"
-    price_charts.plt.close(fig)
+    plt.close(fig)

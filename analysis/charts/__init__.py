@@ -7,11 +7,11 @@ Shown in a notebook (as a cell's last expression, or through ``display``), a cha
 writes its plotted values as a CSV next to the report (``<run>.<chart>.csv``; outside a build under
 ``scratch/``, never in ``reports/``) and puts a download link under the figure, as OWID's grapher does.
 
+- :mod:`analysis.charts.prices`: the price history, forecast band and seed 000's table (notebook 01)
 - :mod:`analysis.charts.supply`: supply balance and recycling (notebook 04)
 - :mod:`analysis.charts.forecasts`: forecasts against outcomes (notebook 05)
 
-Older charts still live in :mod:`analysis.price_charts` (notebook 01) and in the notebooks; they
-move here as they are touched.
+Older charts still live in the notebooks; they move here as they are touched.
 """
 from __future__ import annotations
 
