@@ -30,8 +30,9 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from analysis import cache, consistency, paths, units
+from analysis import cache, consistency, paths, report, units
 from analysis.data import load
+from analysis.text import md
 
 NOTEBOOK_STEM = "02_demand_buildup"
 SEED_SOURCE = "seed002_smm_forum"
@@ -730,17 +731,18 @@ def comparison_table() -> pd.DataFrame:
 
 
 def waterfall_table(demand: pd.DataFrame) -> pd.DataFrame:
-    """Steps from the 2024 total to 2025 and to the horizon year, one per sector (t of magnet)."""
+    """Steps from the 2024 total to 2025 and to the horizon year, one per sector (t of magnet);
+    ``year``: the year a step ends in."""
     table = by_sector(demand)
     first, mid, last = ANCHOR_YEARS[0], ANCHOR_YEARS[-1], int(table.index.max())
-    rows = [{"step": f"{first} total", "change_t": float(table.loc[first].sum()), "kind": "total"}]
+    rows = [{"step": f"{first} total", "year": first, "change_t": float(table.loc[first].sum()), "kind": "total"}]
     for a, b in ((first, mid), (mid, last)):
         for s in SECTORS:
             delta = float(table.loc[b, s] - table.loc[a, s])
             if a == first and s == HUMANOID:
                 continue
-            rows.append({"step": f"{SECTOR_LABELS[s]} {a}-{str(b)[2:]}", "change_t": delta, "kind": "change"})
-        rows.append({"step": f"{b} total", "change_t": float(table.loc[b].sum()), "kind": "total"})
+            rows.append({"step": f"{SECTOR_LABELS[s]} {a}-{str(b)[2:]}", "year": b, "change_t": delta, "kind": "change"})
+        rows.append({"step": f"{b} total", "year": b, "change_t": float(table.loc[b].sum()), "kind": "total"})
     return pd.DataFrame(rows)
 
 
@@ -776,10 +778,265 @@ def nev_penetration_check(scenario: dict) -> dict:
             "max_growth_pct_per_year_flat_market": ((1 / pen) ** (1 / years) - 1) * 100}
 
 
+# --- the check that the model reproduces seed 002 ---------------------------------------------------
+
+def seed_reproduction(demand: pd.DataFrame) -> tuple[pd.DataFrame, float]:
+    """The model's 2024 and 2025 demand beside seed 002's own figures, by sector and in total, t of
+    magnet, and the largest absolute difference between them (t; floating-point rounding only).
+
+    ``demand``: :func:`project`. Columns: ("seed 002, t" | "model, t", year); rows: the sector labels and ``total``.
+    """
+    seed_rows = seed_table().set_index(["year", "sector"])["demand_t"]
+    check = demand[demand["year"].isin(ANCHOR_YEARS) & demand["sector"].isin(SEED_SECTORS)].set_index(["year", "sector"])
+    repro = pd.DataFrame({"seed 002, t": seed_rows, "model, t": check["demand_t"]}).unstack("year").loc[list(SEED_SECTORS)]
+    repro.loc["total"] = repro.sum()
+    repro = repro.rename(index=SECTOR_LABELS)
+    diff = (repro["model, t"] - repro["seed 002, t"]).abs()
+    return repro, float(diff.max().max())
+
+
+# --- the report's words: sentences of notebook 02, written from the computed figures ----------------
+
+def _versus(x: float, low: float, high: float) -> str:
+    """'above' / 'below' / 'within' a range."""
+    return "above" if x > high else ("below" if x < low else "within")
+
+
+def _capitalised(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def scenario_line(scenario: dict) -> str:
+    """The run's one-line summary (Markdown): scenario, horizon, sensitivity ranges, Monte Carlo draws and seed."""
+    return (f"**Scenario: {md(scenario['scenario_name'])}** · horizon {scenario['horizon_year']} · "
+            f"{len(scenario['sensitivity'])} sensitivity ranges · {scenario['mc_draws']:,} Monte Carlo draws "
+            f"(seed {scenario['mc_seed']})")
+
+
+def intensity_reading_text(r: dict[str, float]) -> str:
+    """What the intensities seed 002 implies mean beside the literature (Markdown); ``r``: :func:`intensity_reading`."""
+    return (
+        f"**Reading it.** Seed 002 implies about {r['nev_2024']:.1f} kg of magnet per NEV in 2024 and {r['nev_2025']:.1f} kg in "
+        f"2025, {_versus(r['nev_2024'], r['lit_nev_low'], r['lit_nev_high'])} the {r['lit_nev_low']:g}-{r['lit_nev_high']:g} kg "
+        f"per NEV and {r['lit_bev_low']:g}-{r['lit_bev_high']:g} kg per BEV in the literature: SMM's NEV figure probably also "
+        f"counts the magnets outside the traction motor (steering, pumps, seats). For wind, {r['wind_all_2024']:.0f} kg per MW "
+        f"of *all* new capacity becomes about {r['wind_ndfeb_2024']:.0f} kg per MW of permanent-magnet capacity if "
+        f"{r['wind_ndfeb_share']:.0%} of turbines use NdFeB, "
+        f"{_versus(r['wind_ndfeb_2024'], r['lit_wind_pm_average_low'], r['lit_wind_pm_average_high'])} "
+        f"the {r['lit_wind_pm_average_low']:g} kg/MW modelling average and the {r['lit_wind_lowspeed_pm_generator_low']:g}-"
+        f"{r['lit_wind_lowspeed_pm_generator_high']:g} kg/MW for direct drive: China's medium-speed PM turbines use less "
+        f"magnet. Air conditioners: {r['ac_2024_g']:.0f} g per unit against {r['lit_ac_compressor_low']:g} g per inverter "
+        f"compressor (not every unit is inverter). Two intensities move a lot between the seed's 2024 actual and 2025 "
+        f"forecast, which the model keeps as stated:")
+
+
+def growth_display(growth: pd.DataFrame, horizon: int) -> pd.DataFrame:
+    """:func:`growth_comparison` with sector labels and headers in words, for the report."""
+    return growth.assign(sector=growth["sector"].map(SECTOR_LABELS)).rename(columns={
+        "activity_growth_2025_pct": "activity 2024-25, %", "demand_growth_2025_pct": "NdFeB demand 2024-25, %",
+        "intensity_change_2025_pct": "kg per unit 2024-25, %",
+        "scenario_growth_pct_per_year": f"scenario growth to {horizon}, %/yr",
+        "scenario_intensity_trend_pct_per_year": f"scenario intensity trend to {horizon}, %/yr"})
+
+
+ACTIVITY_UNIT_WORDS = {"million_units": "million", "GW": "GW", "units": "units"}
+
+
+def disagreement_lines(table: pd.DataFrame | None = None) -> list[str]:
+    """One Markdown bullet per sector whose stated 2024->2025 activity growth disagrees with seed 002's
+    units (:func:`activity_rate_disagreements`): the units, the rate they give and the rate stated."""
+    table = activity_rate_disagreements() if table is None else table
+    lines = []
+    for d in table.itertuples():
+        u = md(ACTIVITY_UNIT_WORDS.get(d.unit, d.unit))
+        line = (f"- {_capitalised(SECTOR_LABELS[d.sector])}: {d.body_2024:,.5g} to {d.body_2025:,.5g} {u} is "
+                f"**{d.recomputed_pct:+.1f}%**, not the stated {md(d.stated_pct)}")
+        if d.headline_2025 != d.body_2025:
+            line += (f" (the sub-heading's {d.headline_2025:,.5g} {u} would be {d.headline_pct:+.1f}%, against the "
+                     f"{md(d.headline_stated_pct)} it states)")
+        lines.append(line + ".")
+    return lines
+
+
+def disagreement_text(table: pd.DataFrame | None = None) -> str:
+    """:func:`disagreement_lines` as one Markdown list, or a sentence saying every rate agrees."""
+    lines = disagreement_lines(table)
+    return "\n".join(lines) if lines else "Every stated activity growth rate agrees with the units."
+
+
+def seed_checks_display(checks: pd.DataFrame) -> pd.DataFrame:
+    """:func:`seed_consistency` for the report: the statement without its dataset prefix, the columns that matter."""
+    return checks.assign(statement=checks["statement"].str.replace("demand_china:", "", regex=False))[
+        ["statement", "stated", "recomputed", "verdict", "inputs"]]
+
+
+def nowcast_text(now: pd.DataFrame) -> str:
+    """Each sector's nowcast against SMM's forecast and why they differ, then the sectors without one (Markdown)."""
+    done = now.dropna(subset=["nowcast_t"])
+    missing = now[now["nowcast_t"].isna()]
+    text = "; ".join(f"**{md(r.sector)}**: nowcast {r.nowcast_t:,.0f} t against SMM's forecast {r.smm_forecast_t:,.0f} t "
+                     f"({r.difference_pct:+.0f}%), because {r.actual_activity:,.0f} {md(r.activity_unit)} were made, "
+                     f"not {r.smm_activity:,.0f}" for r in done.itertuples())
+    if missing.empty:
+        return text + "."
+    return text + ". Not yet possible for " + ", ".join(md(r.sector) for r in missing.itertuples()) + " (table)."
+
+
+def nowcast_display(now: pd.DataFrame) -> pd.DataFrame:
+    """:func:`nowcast` with headers in words, for the report."""
+    return now.rename(columns={"smm_forecast_t": "SMM forecast 2025, t", "nowcast_t": "nowcast 2025, t",
+                               "difference_pct": "nowcast vs forecast, %", "actual_activity": "actual activity",
+                               "smm_activity": "SMM activity forecast", "activity_unit": "activity unit", "why": "actual from"})
+
+
+def official_text(official: pd.DataFrame) -> str:
+    """How many official releases differ from seed 002 beyond rounding, and the largest gap (Markdown)."""
+    gap = official["difference %"].abs()
+    return (f"{(official['verdict'] != consistency.VERDICT_OK).sum()} of {len(official)} releases differ from seed 002 "
+            f"beyond rounding; the largest gap is {gap.max():.1f}% ({md(official.loc[gap.idxmax(), 'sector'])}).")
+
+
+def humanoid_text(claims: pd.DataFrame, kg_per_robot: float) -> str:
+    """What seed 003's humanoid-robot figures imply, and why the model counts robots at ``kg_per_robot``
+    (the scenario's ``humanoid_kg_per_robot``) instead (Markdown); ``claims``: :func:`humanoid_claims`."""
+    c = claims.set_index("key")["value"]
+    return (
+        f"Seed 003: over {c['robots']:,.0f} robots assembled, over {c['tonnes']:,.0f} t a year of added magnet demand, more "
+        f"than {c['rings']:.0f} NdFeB rings per robot. {c['tonnes']:,.0f} t over {c['robots']:,.0f} robots is "
+        f"**{c['implied_kg']:,.0f} kg of magnet per robot**: {c['ratio']:,.0f} times the {c['optimus_kg']:g} kg per Tesla "
+        f"Optimus, and heavier than most humanoid robots. The {c['tonnes']:,.0f} t must count far more robots than those "
+        f"assembled so far (at {c['optimus_kg']:g} kg, {c['robots_at_optimus']:,.0f} a year), or another scope. Seed 003 also "
+        f"calls it {c['tonnes'] / c['implied_global_t']:.0%} of global production in 2024, which puts global production at "
+        f"{c['implied_global_t'] / 1000:,.1f} kt, "
+        f"against China's {c['china_2024_t'] / 1000:,.1f} kt of magnet output in 2024. The model therefore uses a per-robot "
+        f"figure (parameter `humanoid_kg_per_robot`, {kg_per_robot:g} kg here) and a robot count, never the "
+        f"{c['tonnes']:,.0f} t.")
+
+
+def humanoid_horizon_text(claims: pd.DataFrame, scenario: dict, tag: str) -> str:
+    """The scenario's robots in the horizon year and the magnet they need, at its kg per robot and at
+    the kg Lingyi's figures imply (Markdown)."""
+    implied_kg = float(claims.set_index("key").loc["implied_kg", "value"])
+    h, kg = scenario["horizon_year"], scenario["humanoid_kg_per_robot"]
+    robots = float(humanoid_units(scenario, [h])[0])
+    return (f"In {md(tag)}, {robots:,.0f} robots in {h} at {kg:g} kg need **{robots * kg / units.KG_PER_T:,.1f} t** of "
+            f"magnet; at the {implied_kg:,.0f} kg the Lingyi figures imply they would need "
+            f"{robots * implied_kg / units.KG_PER_T:,.0f} t.")
+
+
+def nev_penetration_text(scenario: dict, tag: str) -> str:
+    """The NEV path against the car market seed 002's penetration implies (Markdown bullets)."""
+    nev, h = nev_penetration_check(scenario), scenario["horizon_year"]
+    return (f"- Car market implied by {nev['penetration_2025']:.0%} penetration in 2025: "
+            f"{nev['car_market_2025_units'] / 1e6:,.1f} million\n"
+            f"- NEV output in {h} in {md(tag)}: {nev['nev_horizon_units'] / 1e6:,.1f} million, "
+            f"**{nev['nev_share_of_flat_2025_market']:.0%}** of that market\n"
+            f"- Fastest NEV growth to {h} within a flat market: {nev['max_growth_pct_per_year_flat_market']:.1f}% per year")
+
+
+def comparison_text(comparison: pd.DataFrame, total: pd.Series) -> str:
+    """China's magnet output, the IEA's latest figure as magnet, and the share of China's 2024 output the
+    modelled end uses take (Markdown); ``comparison``: :func:`comparison_table`, ``total``: :func:`totals`."""
+    china = comparison[comparison["series"] == "China magnet production, seed 002"].set_index("year")["ndfeb_magnet_t"]
+    iea = comparison[comparison["series"].str.startswith("IEA world")].sort_values("year").iloc[-1]
+    y0, y1 = ANCHOR_YEARS
+    covered = float(total.loc[y0]) / float(china.loc[y0])
+    return (
+        f"China's magnet output: {china.loc[y0] / 1000:,.1f} kt in {y0} and {china.loc[y1] / 1000:,.1f} kt expected in {y1} "
+        f"(seed 002). At {units.default_magnet_re_share():.1%} rare earths by weight, the IEA's {iea['stated_value']:g} kt of "
+        f"elements in {iea['year']} is about {iea['ndfeb_magnet_t'] / 1000:,.0f} kt of magnet. The seven end uses modelled here "
+        f"take **{covered:.0%}** of China's {y0} output: the rest goes to exports, conventional cars, consumer electronics "
+        f"beyond phones, industrial motors and other uses that seed 002 does not break out.")
+
+
+def composition_text() -> str:
+    """Nd+Pr and rare earths per tonne of magnet (Markdown), from :mod:`analysis.units`."""
+    return (f"Each tonne of magnet holds about {units.default_magnet_ndpr_share():.2f} t of Nd+Pr metal and "
+            f"{units.default_magnet_re_share():.3f} t of rare earths in all.")
+
+
+# --- the results file of notebook 02 -----------------------------------------------------------------
+
+KEY_CHART = "demand_by_sector"
+PARAMETER_WORDS = {"growth_pct_per_year": "the growth of {}", "intensity_trend_pct_per_year": "the magnet-intensity trend of {}",
+                   "technology_share": "the NdFeB share of {}"}
+
+
+def parameter_words(key: str) -> str:
+    """An uncertain parameter in words: 'growth_pct_per_year.nev' -> 'the growth of NEVs'."""
+    if key == "humanoid_units_factor":
+        return "the number of humanoid robots"
+    if key == "humanoid_kg_per_robot":
+        return "the magnet per humanoid robot"
+    group, sector = key.split(".")
+    return PARAMETER_WORDS[group].format(SECTOR_LABELS[sector])
+
+
+def _about(x: float) -> str:
+    """A tonnage to three significant figures, with thousands separators: 139,235 -> '139,000'."""
+    return f"{float(f'{x:.3g}'):,.0f}"
+
+
+def answer(scenario: dict, total: pd.Series, bands: pd.DataFrame, torn: pd.DataFrame, tag: str) -> str:
+    """The report's question answered in one plain-text sentence, from the computed figures."""
+    first, h = ANCHOR_YEARS[-1], scenario["horizon_year"]
+    band = bands.set_index("year").loc[h]
+    growth = ((total.loc[h] / total.loc[first]) ** (1 / (h - first)) - 1) * 100
+    most = f", and {parameter_words(torn['parameter'].iloc[0])} matters most" if len(torn) else ""
+    return (f"China's demand for NdFeB magnet from the seven end uses modelled goes from about {_about(total.loc[first])} t "
+            f"in {first} to about {_about(total.loc[h])} t in {h} (Monte Carlo 5-95%: {_about(band['p5_t'])}-"
+            f"{_about(band['p95_t'])} t), {growth:.1f}% a year{most} ({tag}).")
+
+
+def results(scenario: dict, *, result: pd.DataFrame, bands: pd.DataFrame, torn: pd.DataFrame, content: pd.DataFrame,
+            intensities: pd.DataFrame, now: pd.DataFrame, official: pd.DataFrame, reproduction_max_difference_t: float,
+            tag: str) -> dict:
+    """Notebook 02's results file: the answer, the key chart, the key figures (headline first), then the tables.
+
+    ``result``: :func:`project`; ``bands``: :func:`mc_percentiles`; ``torn``: :func:`tornado`;
+    ``content``: :func:`element_content`; ``intensities``: :func:`intensity_table`; ``now``: :func:`nowcast`;
+    ``official``: :func:`official_figures`; ``reproduction_max_difference_t``: from :func:`seed_reproduction`.
+    """
+    name, h = scenario["scenario_name"], scenario["horizon_year"]
+    total, table = totals(result), by_sector(result)
+    last = bands.set_index("year").loc[h]
+    content_h = content.set_index("year").loc[h]
+    first = ANCHOR_YEARS[-1]
+    return {
+        "answer": answer(scenario, total, bands, torn, tag),
+        "key_chart": KEY_CHART,
+        "key_figures": {
+            "scenario": name,
+            f"demand {first} (seed 002 forecast, 7 end uses)": f"{total.loc[first]:,.0f} t magnet",
+            f"demand {h}": f"{total.loc[h]:,.0f} t magnet",
+            f"growth {first}-{h}": f"{((total.loc[h] / total.loc[first]) ** (1 / (h - first)) - 1) * 100:.1f}% per year",
+            f"Monte Carlo 5-95% range {h}": f"{last['p5_t']:,.0f}-{last['p95_t']:,.0f} t",
+            "largest sensitivity": f"{torn['parameter'].iloc[0]} ({torn['swing_t'].iloc[0]:,.0f} t swing)" if len(torn) else "none",
+            f"humanoid robots {h}": f"{table.loc[h, HUMANOID]:,.1f} t magnet",
+            f"Nd+Pr content {h}": f"{content_h['ndpr_element_t']:,.0f} t element",
+        },
+        "scenario": name,
+        "parameters": scenario,
+        "demand_by_sector": report.records(result, 6),
+        "totals_t": {int(y): round(float(v), 6) for y, v in total.items()},
+        "monte_carlo_percentiles": report.records(bands, 3),
+        "tornado": report.records(torn, 6),
+        "element_content": report.records(content, 6),
+        "intensities": report.records(intensities, 6),
+        "seed_reproduction_max_difference_t": reproduction_max_difference_t,
+        "nowcast_2025": report.records(now, 3),
+        "official_figures": report.records(official, 4),
+    }
+
+
 __all__ = [
     "ANCHOR_YEARS", "NOTEBOOK_STEM", "PARAMETERS", "SECTORS", "SECTOR_LABELS", "SEED_SECTORS", "anchor_technology_share",
     "by_sector", "comparison_table", "draw_parameters", "element_content", "growth_comparison", "humanoid_claims",
     "humanoid_units", "intensity_display", "intensity_table", "load_scenario", "mc_percentiles",
     "nev_penetration_check", "project", "results_name", "scenario_files", "seed_consistency", "seed_table", "simulate",
     "totals", "tornado", "uncertain_keys", "validate_scenario", "waterfall_table",
+    # notebook 02's check, words and results
+    "answer", "comparison_text", "composition_text", "disagreement_lines", "disagreement_text", "growth_display",
+    "humanoid_horizon_text", "humanoid_text", "intensity_reading_text", "nev_penetration_text", "nowcast_display",
+    "nowcast_text", "official_text", "parameter_words", "results", "scenario_line", "seed_checks_display", "seed_reproduction",
 ]

@@ -326,3 +326,78 @@ def test_nowcast_is_actual_activity_times_smm_intensity():
     assert wind["nowcast_t"] == pytest.approx(8341 * 119.33 / 87)
     ac = now.loc[demand.SECTOR_LABELS["air_conditioner"]]
     assert np.isnan(ac["nowcast_t"]) and "January-November only" in ac["why"]
+
+
+# --- the check, the words and the results of notebook 02 (moved out of the notebook) -------------------
+
+def test_seed_reproduction_gives_back_every_seed_figure_and_sees_a_change(base):
+    result = demand.project(base)
+    repro, max_diff = demand.seed_reproduction(result)
+    assert max_diff < 1e-6
+    assert repro.loc["total", ("seed 002, t", 2024)] == pytest.approx(110752)  # summed by hand above
+    assert repro.loc["total", ("model, t", 2025)] == pytest.approx(139235)
+    assert list(repro.index) == [demand.SECTOR_LABELS[s] for s in demand.SEED_SECTORS] + ["total"]
+    off = result.copy()
+    off.loc[(off["year"] == 2025) & (off["sector"] == "nev"), "demand_t"] += 1000.0
+    assert demand.seed_reproduction(off)[1] == pytest.approx(1000.0)
+
+
+def test_disagreement_lines_give_units_recomputed_and_stated_rates():
+    nev, ac = demand.disagreement_lines()
+    # seed 002 body: NEVs 12.888 -> 17.89 million (stated +29%); ACs 270 -> 330 million (stated +25%),
+    # sub-heading 320 million (stated +18%)
+    assert nev == f"- NEVs: 12.888 to 17.89 million is **{(17.89 / 12.888 - 1) * 100:+.1f}%**, not the stated \\+29%."
+    assert ac == (f"- Air conditioners: 270 to 330 million is **{(330 / 270 - 1) * 100:+.1f}%**, not the stated \\+25% "
+                  f"(the sub-heading's 320 million would be {(320 / 270 - 1) * 100:+.1f}%, against the \\+18% it states).")
+    assert demand.disagreement_text() == nev + "\n" + ac
+    assert demand.disagreement_text(demand.activity_rate_disagreements().iloc[0:0]) == \
+        "Every stated activity growth rate agrees with the units."
+
+
+def test_nowcast_text_names_each_sector_and_the_missing_ones():
+    text = demand.nowcast_text(demand.nowcast())
+    # CAAM 2025: 16,626,000 NEVs against SMM's 17,890,000; 75,000 t x 16.626 / 17.89
+    assert f"**NEVs**: nowcast {75000 * 16.626 / 17.89:,.0f} t against SMM's forecast 75,000 t" in text
+    assert "because 16,626,000 units were made, not 17,890,000" in text
+    assert text.endswith("Not yet possible for air conditioners, elevators, mobile phones, industrial robots (table).")
+
+
+def test_parameter_words():
+    assert demand.parameter_words("growth_pct_per_year.nev") == "the growth of NEVs"
+    assert demand.parameter_words("technology_share.wind") == "the NdFeB share of wind power"
+    assert demand.parameter_words("humanoid_units_factor") == "the number of humanoid robots"
+    assert len({demand.parameter_words(k) for k in demand.uncertain_keys()}) == len(demand.uncertain_keys())
+
+
+def test_results_keep_the_keys_and_add_answer_and_key_chart(base):
+    result = demand.project(base)
+    bands, torn = demand.mc_percentiles(base, 500, 1), demand.tornado(base)
+    out = demand.results(base, result=result, bands=bands, torn=torn, content=demand.element_content(result),
+                         intensities=demand.intensity_table(), now=demand.nowcast(), official=demand.official_figures(),
+                         reproduction_max_difference_t=0.0, tag="scenario 'base'")
+    assert list(out) == ["answer", "key_chart", "key_figures", "scenario", "parameters", "demand_by_sector", "totals_t",
+                         "monte_carlo_percentiles", "tornado", "element_content", "intensities",
+                         "seed_reproduction_max_difference_t", "nowcast_2025", "official_figures"]
+    assert out["key_chart"] == "demand_by_sector"
+    # 2030: every sector's 2025 figure x 1.087^5 (shares and intensities held), plus 5,000 robots x 3.5 kg
+    expected = 139235 * 1.087 ** 5 + 5000 * 3.5 / 1000
+    assert out["key_figures"]["demand 2030"] == f"{expected:,.0f} t magnet"
+    assert list(out["key_figures"])[:3] == ["scenario", "demand 2025 (seed 002 forecast, 7 end uses)", "demand 2030"]
+    answer = out["answer"]
+    assert "\n" not in answer and answer.endswith(".") and answer.count(". ") == 0  # one sentence
+    assert f"about {round(139235, -3):,.0f} t in 2025 to about {round(expected, -3):,.0f} t in 2030" in answer
+    assert "8.7% a year" in answer and "the growth of NEVs matters most" in answer and "(scenario 'base')" in answer
+    band = bands.set_index("year").loc[2030]
+    assert f"{float(f'{band.p5_t:.3g}'):,.0f}-{float(f'{band.p95_t:.3g}'):,.0f} t" in answer
+
+
+def test_notebook_02_is_thin():
+    """No chart code, no loops or functions, no results dict assembled in the notebook (issue 12)."""
+    import re
+
+    source = (paths.NOTEBOOKS / f"{NB}.py").read_text(encoding="utf-8")
+    code = "\n".join(line.split("  #")[0] for line in source.splitlines() if not line.lstrip().startswith("#"))
+    for banned in ("ax.", "plt.", "matplotlib", "lambda", "def ", "results = {", "itertuples", "iterrows"):
+        assert banned not in code, banned
+    assert not re.search(r"^\s*(for|while) ", code, re.M)
+    assert not re.search(r"\bfor\b .* \bin\b", code)  # no comprehension either

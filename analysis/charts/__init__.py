@@ -7,6 +7,7 @@ Shown in a notebook (as a cell's last expression, or through ``display``), a cha
 writes its plotted values as a CSV next to the report (``<run>.<chart>.csv``; outside a build under
 ``scratch/``, never in ``reports/``) and puts a download link under the figure, as OWID's grapher does.
 
+- :mod:`analysis.charts.demand`: demand by end use, its projection and uncertainty (notebook 02)
 - :mod:`analysis.charts.supply`: supply balance and recycling (notebook 04)
 - :mod:`analysis.charts.forecasts`: forecasts against outcomes (notebook 05)
 

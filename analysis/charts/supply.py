@@ -7,7 +7,7 @@ import pandas as pd
 
 from analysis import plotting
 
-KT = mticker.FuncFormatter(lambda x, _: f"{x / 1000:,.0f}")
+KT = plotting.KT
 
 
 def crma_yardstick(crma: pd.DataFrame, tag: str, source_ids: list[str]) -> tuple[plt.Figure, list[str]]:
