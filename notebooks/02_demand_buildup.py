@@ -18,9 +18,13 @@
 #
 # NdFeB magnet demand in China built up by end use, as units made times kilograms of magnet per
 # unit: NEVs, wind turbines, air conditioners, elevators, phones, industrial robots and humanoid
-# robots. 2024 and 2025 are the SMM forum's figures (seed 002), reproduced exactly; from 2026 the
-# scenario's growth, thrifting, technology-share and humanoid-robot assumptions take over, with a
-# tornado of what matters most and a Monte Carlo band around the path.
+# robots. The kilograms per unit are those the SMM forum's 2024 and 2025 figures imply (seed 002;
+# the model reproduces them exactly, as a check). The path starts from the **base year**, the
+# latest year with published actual activity in `data/`: there each sector's demand is a nowcast
+# (the year's actual output times SMM's kilograms per unit) where the actual is published, and
+# SMM's forecast only where it is not yet. After the base year the scenario's growth, thrifting,
+# technology-share and humanoid-robot assumptions take over, with a tornado of what matters most
+# and a Monte Carlo band around the path.
 #
 # All masses are tonnes of NdFeB **magnet** unless a label says rare-earth **element** (Nd+Pr or
 # all magnet rare earths). Run another scenario with
@@ -134,21 +138,26 @@ show(demand.growth_display(demand.growth_comparison(scenario), H), 1)
 # ## Where seed 002 disagrees with itself
 #
 # `analysis.consistency` recomputes every growth rate seed 002 states from the units it prints. The
-# model uses the **units** (the paragraph figures), so where a stated rate disagrees, the model's
-# 2025 follows the units, not the rate:
+# model uses the **units** (the paragraph figures), so where a stated rate disagrees, its
+# intensities, and SMM's 2025 figures where the model still uses them, follow the units, not the rate:
 
 # %%
 display(Markdown(demand.disagreement_text()))
 show(demand.seed_checks_display(demand.seed_consistency()), 1)
 
 # %% [markdown]
-# ## 2025: a nowcast from the actuals, beside SMM's forecast
+# ## Where the projection starts: a nowcast from the actuals, beside SMM's forecast
 #
-# Seed 002's 2025 figures are SMM's May 2025 forecast. Where the full-year 2025 activity is now
+# Seed 002's 2025 figures are SMM's May 2025 forecast. Where a sector's full-year activity is now
 # published, the **nowcast** multiplies it by the magnet intensity SMM's own 2025 figures imply, so
 # the gap to SMM's forecast is all activity. It is an estimate, not a statistic: NdFeB demand by
-# end use is never published. The projection below still starts from seed 002's 2025 figures, so
-# that the model reproduces them; the nowcast says how far they are off where it can.
+# end use is never published. The projection starts from the nowcast, in the latest year with
+# actual activity in `data/`; SMM's forecast stays only for the sectors whose actual is not out yet.
+
+# %%
+display(Markdown(demand.base_year_text(result)))
+actual_ids = demand.base_path(scenario)["source_id"]
+charts.nowcast(demand.nowcast_vs_forecast(result), TAG, actual_ids)
 
 # %%
 now = demand.nowcast()
@@ -174,11 +183,12 @@ show(official, {"seed 002": 3, "release": 3, "difference %": 1})
 # %% [markdown]
 # ## The model reproduces seed 002
 #
-# For 2024 and 2025 the model multiplies each sector's activity by its derived intensity and
-# technology share; the products give back every seed 002 figure and the totals they add to.
+# A check of the arithmetic: applied to seed 002's own 2024 and 2025 activity, the model's product
+# of activity, derived intensity and technology share gives back every seed 002 figure and the
+# totals they add to. (The path above uses the 2025 actuals instead, where they are published.)
 
 # %%
-repro, max_diff = demand.seed_reproduction(result)
+repro, max_diff = demand.seed_reproduction()
 display(Markdown(f"Largest difference between model and seed 002: **{max_diff:.1e} t** (floating-point rounding)."))
 show(repro, 0)
 
@@ -197,21 +207,22 @@ show(claims.drop(columns="key"), 1)
 # %% [markdown]
 # ## Demand by end use to the horizon
 #
-# 2024 is actual, 2025 SMM's forecast, later years the scenario.
+# 2024 is seed 002's actual; the base year the nowcast (SMM's forecast for the sectors without a
+# published actual yet); later years the scenario.
 
 # %%
-charts.by_sector(table, TAG, demand.ANCHOR_YEARS[-1])
+charts.by_sector(table, TAG, demand.base_year_of(result), actual_ids)
 
 # %%
 charts.waterfall(demand.waterfall_table(result), TAG)
 
 # %%
-charts.shares(table, TAG, demand.ANCHOR_YEARS[-1])
+charts.shares(table, TAG, demand.base_year_of(result))
 
 # %% [markdown]
 # **Is the NEV path plausible?** Seed 002 expects NEVs to pass a stated share of China's car sales
-# in 2025 (below). If the whole car market stayed flat, NEV output could grow at most this fast
-# before it became every car sold:
+# in 2025 (below). If the whole car market stayed flat, NEV output could grow from the base year at
+# most this fast before it became every car sold:
 
 # %%
 display(Markdown(demand.nev_penetration_text(scenario, TAG)))
@@ -259,8 +270,9 @@ show(torn, 2)
 #
 # A Monte Carlo draws the parameters the scenario gives distributions for, all at once and
 # independently, and recomputes the whole path for each draw (vectorised; the seed makes it
-# repeatable). Bands are the 5-95% and 25-75% ranges of total demand; 2024-2025 are the seed's
-# figures and carry no band here, although they are themselves a forecast.
+# repeatable). Bands are the 5-95% and 25-75% ranges of total demand from the year after the base
+# year; 2024 (seed 002) and the base year (the nowcast) carry no band here, although the nowcast
+# is itself an estimate.
 
 # %%
 bands = demand.mc_percentiles(scenario)
@@ -276,8 +288,10 @@ display(Markdown(report.results_note(path)))
 # %% [markdown]
 # ## Caveats
 #
-# - One source for the base year: seed 002 (SMM). Its 2025 figures are a forecast made in May 2025,
-#   and its stated growth rates and units disagree in places (shown above); the model follows the units.
+# - One source for the intensities: seed 002 (SMM). They carry the nowcast, so the base year is only
+#   as good as SMM's kg of magnet per unit; its stated growth rates and units disagree in places
+#   (shown above), and the model follows the units. Sectors whose actual activity for the base year
+#   is not published yet keep SMM's May 2025 forecast.
 # - Seven end uses only: about half of China's magnet output. Exports and unlisted uses are outside
 #   the model, so its total is not China's magnet demand.
 # - The base growth rate is Adamas' global NdFeB demand CAGR applied to every sector alike; no source

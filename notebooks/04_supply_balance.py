@@ -267,7 +267,8 @@ ax.set_xlabel("NdFeB magnet, kt")
 ax.set_title("Where China's magnet production goes, kt of magnet, 2024-2025")
 ax.legend(loc="upper left", bbox_to_anchor=(1, 1), fontsize=8)
 plotting.source_note(fig, ["seed002_smm_forum"] + list(exports_table["source_ids"]),
-                     "End uses: seed 002 sector figures (the demand build-up). 2024 exports: Adamas, magnets and alloys "
+                     "End uses: the demand build-up (2024 seed 002; 2025 a nowcast from actual activity where published, "
+                     "else seed 002). 2024 exports: Adamas, magnets and alloys "
                      "(broader than customs). Residual computed as production minus end uses minus exports.")
 plotting.plt.show()
 show(balance.drop(columns=["exports_scope"]), 1)
@@ -282,7 +283,7 @@ display(Markdown(
     f"**{b24.residual_t:,.0f} t in 2024 and {b25.residual_t:,.0f} t in 2025**, is a quarter to a third of output: "
     f"far too large to be stock change alone, it is mostly the uses seed 002 does not break out (conventional "
     f"vehicles' motors and steering, consumer electronics beyond phones, industrial motors, e-bikes, audio). "
-    f"It shrinks in 2025 because seed 002 expects its listed end uses to grow "
+    f"It shrinks in 2025 because the listed end uses grow "
     f"{(b25.end_uses_t / b24.end_uses_t - 1) * 100:.0f}% while total output grows "
     f"{(b25.production_t / b24.production_t - 1) * 100:.1f}%. With the customs Jan-Nov 2024 total "
     f"({ex24.customs_partial_t:,.0f} t) instead of Adamas' annual figure, the 2024 residual would be "

@@ -40,8 +40,10 @@ def built(base, result):
     """Every chart of notebook 02, drawn once for the module's tests (closed at the end)."""
     table, total = demand.by_sector(result), demand.totals(result)
     h = base["horizon_year"]
+    actual_ids = demand.base_path(base)["source_id"]
     out = {
-        "by_sector": charts.by_sector(table, TAG, demand.ANCHOR_YEARS[-1]),
+        "by_sector": charts.by_sector(table, TAG, demand.base_year_of(result), actual_ids),
+        "nowcast": charts.nowcast(demand.nowcast_vs_forecast(result), TAG, actual_ids),
         "waterfall": charts.waterfall(demand.waterfall_table(result), TAG),
         "shares": charts.shares(table, TAG, demand.ANCHOR_YEARS[-1]),
         "against_outlooks": charts.against_outlooks(total, demand.comparison_table(), "base", TAG,
@@ -55,9 +57,9 @@ def built(base, result):
         plt.close(chart.figure)
 
 
-CHARTS = ["by_sector", "waterfall", "shares", "against_outlooks", "element_content", "tornado", "monte_carlo"]
+CHARTS = ["by_sector", "nowcast", "waterfall", "shares", "against_outlooks", "element_content", "tornado", "monte_carlo"]
 # the unit each chart's title and value axis must name
-UNITS = {"by_sector": "kt", "waterfall": "kt", "shares": "%", "against_outlooks": "kt", "element_content": "kt",
+UNITS = {"by_sector": "kt", "nowcast": "kt", "waterfall": "kt", "shares": "%", "against_outlooks": "kt", "element_content": "kt",
          "tornado": "kt", "monte_carlo": "kt"}
 
 
@@ -68,7 +70,7 @@ def test_title_and_value_axis_name_their_unit(built, key):
     ax = chart.figure.axes[0]
     unit = UNITS[key]
     assert unit in ax.get_title() and TAG in ax.get_title()
-    value_axis = ax.get_xlabel() if key == "tornado" else ax.get_ylabel()
+    value_axis = ax.get_xlabel() if key in ("tornado", "nowcast") else ax.get_ylabel()
     assert unit in value_axis
 
 
@@ -98,6 +100,22 @@ def test_by_sector_data_is_the_table_and_the_stack_tops_out_at_the_total(built, 
     assert chart.data.loc[chart.data["year"] == 2024, "demand_t"].sum() == pytest.approx(110752)
     top = max(p.get_paths()[0].vertices[:, 1].max() for p in chart.figure.axes[0].collections if isinstance(p, PolyCollection))
     assert top == pytest.approx(table.sum(axis=1).max())
+
+
+def test_nowcast_bars_are_the_data_and_name_the_actuals(built, result):
+    chart = built["nowcast"]
+    bars = chart.figure.axes[0].patches
+    n = len(demand.SEED_SECTORS)
+    assert len(chart.data) == n and "total" not in set(chart.data["sector"])
+    assert [b.get_width() for b in bars[:n]] == pytest.approx(chart.data["smm_forecast_t"].tolist())
+    assert [b.get_width() for b in bars[n:]] == pytest.approx(chart.data["model_t"].tolist())
+    # CAAM 2025: 16.626 million NEVs against SMM's 17.89 million, at SMM's own kg per NEV
+    nev = chart.data.set_index("sector").loc["nev"]
+    assert nev["model_t"] == pytest.approx(75000 * 16.626 / 17.89) and nev["smm_forecast_t"] == 75000
+    assert nev["basis"] == "nowcast"
+    # the releases the nowcast rests on are cited (NEVs via SteelOrbis, wind via finanznachrichten)
+    assert {"steelorbis_20260115_caam_nev_2025", "finanznachrichten_20260128_nea_2025"} <= set(chart.source_ids)
+    assert {"steelorbis_20260115_caam_nev_2025", "finanznachrichten_20260128_nea_2025"} <= set(built["by_sector"].source_ids)
 
 
 def test_waterfall_bars_stand_on_the_running_total():

@@ -42,11 +42,12 @@ def _year_axes(ax: plt.Axes, ylabel: str, title: str, kt: bool = True) -> None:
     ax.set_title(title)
 
 
-def by_sector(table: pd.DataFrame, tag: str, projection_from: int) -> Chart:
+def by_sector(table: pd.DataFrame, tag: str, projection_from: int, actual_ids=()) -> Chart:
     """Demand by end use, stacked, kt of magnet per year.
 
     ``table``: :func:`analysis.demand.by_sector` (t of magnet, years x sectors); ``projection_from``:
-    the last year that is not projected (the dashed line).
+    the base year, the last that is not projected (the dashed line); ``actual_ids``: the sources of
+    the actual activity its nowcast rests on (:func:`analysis.demand.base_path`'s ``source_id``).
     """
     fig, ax = plt.subplots()
     ax.stackplot(table.index, *[table[s] for s in demand.SECTORS], labels=[LABELS[s] for s in demand.SECTORS],
@@ -54,11 +55,45 @@ def by_sector(table: pd.DataFrame, tag: str, projection_from: int) -> Chart:
     _projection_line(ax, projection_from)
     _year_axes(ax, "NdFeB magnet demand, kt per year", f"China NdFeB magnet demand by end use, kt of magnet, {tag}")
     ax.legend(loc="upper left", bbox_to_anchor=(1, 1), fontsize=8, reverse=True)
-    ids = SEED + SCENARIO_SOURCES
-    plotting.source_note(fig, ids, f"{int(table.index.min())}-{projection_from} as stated by SMM; later years computed by "
-                                   "analysis.demand from the scenario's parameters.")
+    ids = SEED + list(actual_ids) + SCENARIO_SOURCES
+    first, known = int(table.index.min()), demand.INTENSITY_YEAR
+    years = str(known) if projection_from == known else f"{known}-{projection_from}"
+    plotting.source_note(fig, ids, f"{first} as stated by SMM; {years}: nowcast (actual activity x SMM's intensity) where "
+                                   "the year's actual is published, else SMM's forecast or the scenario's growth; later "
+                                   "years computed by analysis.demand from the scenario's parameters.")
     data = table[list(demand.SECTORS)].stack().rename("demand_t").reset_index()
     return Chart(fig, ids, data[["year", "sector", "demand_t"]], "demand_by_sector")
+
+
+def nowcast(vs: pd.DataFrame, tag: str, actual_ids=()) -> Chart:
+    """The model's 2025 demand by end use (a nowcast where the actual activity is published) beside
+    SMM's own 2025 forecast, kt of magnet.
+
+    ``vs``: :func:`analysis.demand.nowcast_vs_forecast` (its ``total`` row is left out of the bars);
+    ``actual_ids``: the sources of the actual activity.
+    """
+    rows = vs[vs["sector"] != "total"].reset_index(drop=True)
+    fig, ax = plt.subplots(figsize=(10, 4.2))
+    y = range(len(rows))
+    ax.barh([i - 0.2 for i in y], rows["smm_forecast_t"], height=0.4, color="#bbbbbb", label="SMM's forecast (seed 002)")
+    ax.barh([i + 0.2 for i in y], rows["model_t"], height=0.4,
+            color=["#1f77b4" if b == demand.BASIS_NOWCAST else "#9ecae1" for b in rows["basis"]],
+            label="the model: nowcast where the actual is published (dark), else SMM's forecast (light)")
+    for i, r in enumerate(rows.itertuples()):
+        if r.basis == demand.BASIS_NOWCAST:
+            ax.text(max(r.model_t, r.smm_forecast_t), i, f"  {r.difference_pct:+.0f}%", va="center", fontsize=8)
+    ax.set_yticks(list(y), [LABELS[s] for s in rows["sector"]], fontsize=9)
+    ax.invert_yaxis()
+    ax.xaxis.set_major_formatter(plotting.KT)
+    year = demand.INTENSITY_YEAR
+    ax.set_xlabel(f"NdFeB magnet demand in {year}, kt")
+    ax.set_title(f"{year} demand by end use: nowcast from actual activity vs SMM's forecast, kt of magnet, {tag}")
+    ax.legend(loc="lower right", fontsize=8)
+    ids = SEED + list(actual_ids)
+    plotting.source_note(fig, ids, f"Nowcast: the year's actual activity x the kg of magnet per unit SMM's own {year} "
+                                   "figures imply, so the gap to SMM's forecast is all activity.")
+    return Chart(fig, ids, rows.assign(year=year)[["year", "sector", "basis", "model_t", "smm_forecast_t", "difference_pct"]],
+                 "nowcast_vs_forecast")
 
 
 def waterfall_bars(steps: pd.DataFrame) -> pd.DataFrame:
@@ -208,5 +243,5 @@ def monte_carlo(bands: pd.DataFrame, total: pd.Series, draws: int, distributions
     return Chart(fig, SEED, data, "monte_carlo")
 
 
-__all__ = ["SECTOR_COLOURS", "against_outlooks", "by_sector", "element_content", "monte_carlo", "shares", "tornado",
-           "waterfall", "waterfall_bars"]
+__all__ = ["SECTOR_COLOURS", "against_outlooks", "by_sector", "element_content", "monte_carlo", "nowcast", "shares",
+           "tornado", "waterfall", "waterfall_bars"]
