@@ -10,12 +10,18 @@ the share of the activity that uses NdFeB magnets (e.g. permanent-magnet wind tu
 intensity is per unit of that NdFeB-using activity. Every mass is t (or kg) of NdFeB *magnet*,
 not of rare-earth element, unless a column says otherwise.
 
-2024 (actual) and 2025 (forecast) are seed 002 (SMM forum) as stated: the intensities are derived
-from its body figures so the model reproduces every sector value. From 2026 to the horizon year
-the activity grows at ``growth_pct_per_year``, the intensity moves at
-``intensity_trend_pct_per_year`` (thrifting when negative), the technology share moves linearly
-from its 2025 value to ``technology_share`` in the horizon year, and humanoid robots add
-``units x humanoid_kg_per_robot / 1000`` t.
+The intensities are derived from seed 002's (SMM forum) body figures for 2024 (actual) and 2025
+(forecast); applied to seed 002's own activity they give back every sector value
+(:func:`seed_reproduction`, a check). 2024 is seed 002's actual. The projection starts from the
+**base year** (:func:`base_year`): the latest year with a full-year actual of a sector's activity
+in ``data/`` (2025 now), never from a forecast where an actual is published. In the base year a
+sector's demand is a **nowcast** (the year's actual activity x the intensity SMM's 2025 figures
+imply) where its full-year actual is published, SMM's 2025 forecast where it is not yet
+(:func:`base_path`). From the year after the base year to the horizon year the activity grows at
+``growth_pct_per_year``, the intensity moves at ``intensity_trend_pct_per_year`` (thrifting when
+negative), the technology share moves linearly from its 2025 value to ``technology_share`` in the
+horizon year, and humanoid robots add ``units x humanoid_kg_per_robot / 1000`` t. Adding a year's
+actuals to ``data/demand_china.csv`` moves the base year; no notebook names it.
 
 One vectorised core (:func:`_demand_arrays`) serves the deterministic run, the tornado and the
 Monte Carlo, so all three agree by construction.
@@ -30,13 +36,15 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from analysis import cache, consistency, paths, units
+from analysis import cache, claims, consistency, paths, report, units
 from analysis.data import load
+from analysis.text import md
 
 NOTEBOOK_STEM = "02_demand_buildup"
 SEED_SOURCE = "seed002_smm_forum"
-ANCHOR_YEARS = (2024, 2025)
-FIRST_PROJECTION_YEAR = ANCHOR_YEARS[-1] + 1
+ANCHOR_YEARS = (2024, 2025)  # the years seed 002 gives activity and NdFeB demand for
+INTENSITY_YEAR = ANCHOR_YEARS[-1]  # SMM's intensities of this year carry the nowcast and the projection
+FIRST_PROJECTION_YEAR = ANCHOR_YEARS[-1] + 1  # the earliest year a scenario may set (horizon, robots)
 MAX_HORIZON_YEAR = 2050
 
 SEED_SECTORS = ("nev", "wind", "air_conditioner", "elevator", "mobile_phone", "industrial_robot")
@@ -445,36 +453,150 @@ def official_figures() -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def nowcast(year: int = ANCHOR_YEARS[-1]) -> pd.DataFrame:
+SEED_STATEMENTS = ("headline", "body")  # demand_china.csv statements that are seed 002's own figures, not a release
+STATEMENT_ORDER = {"official": 0}  # where two releases give a sector's year, the official one counts
+
+
+@cache.on_data
+def activity_actuals() -> pd.DataFrame:
+    """Every published actual of a seed sector's activity other than seed 002's own (a statistics office,
+    ministry, association or other release), in the model's units.
+
+    Columns: sector, year, months (12 = a full year; fewer = January to that month, never a year),
+    activity, activity_unit, statement, source_id. For a sector and year the full year comes first,
+    an official release before any other.
+    """
+    d = load("demand_china")
+    act = d[(d["demand_metric"] == "activity") & (d["status"] == "actual") & ~d["statement"].isin(SEED_STATEMENTS)
+            & d["sector"].isin(SEED_SECTORS)]
+    factor = act["unit"].map(lambda u: ACTIVITY_UNITS[u][0])
+    out = pd.DataFrame({"sector": act["sector"], "year": act["year"].astype(int), "months": act["months"].astype(int),
+                        "activity": act["value"].astype(float) * factor,
+                        "activity_unit": act["unit"].map(lambda u: ACTIVITY_UNITS[u][1]),
+                        "statement": act["statement"], "source_id": act["source_id"]})
+    rank = out["statement"].map(lambda st: STATEMENT_ORDER.get(st, 1))
+    order = out.assign(_full=out["months"] != 12, _rank=rank).sort_values(["sector", "year", "_full", "_rank"], kind="stable")
+    return order.drop(columns=["_full", "_rank"]).reset_index(drop=True)
+
+
+def _full_year_actuals() -> pd.DataFrame:
+    """:func:`activity_actuals` for full years only, one per sector and year (the first: official if any)."""
+    act = activity_actuals()
+    return act[act["months"] == 12].drop_duplicates(["sector", "year"]).set_index(["sector", "year"])
+
+
+def base_year() -> int:
+    """The year the projection starts from: the latest year with a full-year actual of any seed sector's
+    activity in data/ (:func:`activity_actuals`), and never before ``INTENSITY_YEAR``, whose SMM
+    intensities the model carries. A part-year figure does not count. Adding a year's actuals moves it.
+    """
+    years = _full_year_actuals().index.get_level_values("year")
+    return max([INTENSITY_YEAR, *(int(y) for y in years)])
+
+
+def nowcast(year: int = INTENSITY_YEAR) -> pd.DataFrame:
     """NdFeB demand by sector for ``year`` as a nowcast: the year's actual activity (a full-year
-    official or other release) x the intensity seed 002 implies for that year, beside SMM's forecast.
+    official or other release) x the intensity seed 002 implies for ``INTENSITY_YEAR``, beside SMM's
+    forecast (for ``INTENSITY_YEAR``; none for a later year).
 
     Sectors with no full-year actual yet get no nowcast; ``why`` says what is published instead.
     The difference to SMM's forecast is then all activity: the intensity is SMM's own.
     """
     seed = seed_table()
-    seed = seed[seed["year"] == year].set_index("sector")
-    d = load("demand_china")
-    act = d[(d["year"] == year) & (d["demand_metric"] == "activity") & (d["status"] == "actual")
-            & ~d["statement"].isin(["headline", "body"])]
+    seed = seed[seed["year"] == INTENSITY_YEAR].set_index("sector")
+    act = activity_actuals()
+    act = act[act["year"] == year]
+    full_years = _full_year_actuals()
     rows = []
     for sector in SEED_SECTORS:
         s = seed.loc[sector]
-        full = act[(act["sector"] == sector) & (act["months"] == 12)]
         part = act[(act["sector"] == sector) & (act["months"] < 12)].sort_values("months")
-        row = {"sector": SECTOR_LABELS[sector], "smm_forecast_t": s["demand_t"], "nowcast_t": np.nan, "difference_pct": np.nan,
-               "actual_activity": np.nan, "smm_activity": np.nan, "activity_unit": s["activity_unit"], "why": ""}
-        if full.empty:
+        forecast = year == INTENSITY_YEAR
+        row = {"sector": SECTOR_LABELS[sector], "smm_forecast_t": s["demand_t"] if forecast else np.nan, "nowcast_t": np.nan,
+               "difference_pct": np.nan, "actual_activity": np.nan, "smm_activity": np.nan, "activity_unit": s["activity_unit"],
+               "why": ""}
+        if (sector, year) not in full_years.index:
             row["why"] = (f"no full-year {year} actual; published: January-{pd.Timestamp(2000, int(part['months'].iloc[-1]), 1):%B} only"
                           if not part.empty else f"no {year} actual published yet")
         else:
-            factor, _ = ACTIVITY_UNITS[full["unit"].iloc[0]]
-            actual = float(full["value"].iloc[0]) * factor
-            now = actual * s["intensity_kg_per_activity_unit"] / units.KG_PER_T
-            row.update(nowcast_t=now, difference_pct=(now / s["demand_t"] - 1) * 100, actual_activity=actual,
-                       smm_activity=s["activity"], why=f"{full['statement'].iloc[0]} release, {full['source_id'].iloc[0]}")
+            full = full_years.loc[(sector, year)]
+            now = full["activity"] * s["intensity_kg_per_activity_unit"] / units.KG_PER_T
+            row.update(nowcast_t=now, actual_activity=full["activity"], why=f"{full['statement']} release, {full['source_id']}")
+            if forecast:
+                row.update(difference_pct=(now / s["demand_t"] - 1) * 100, smm_activity=s["activity"])
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+BASIS_NOWCAST = "nowcast"
+BASIS_CARRIED = "scenario growth, no actual yet"
+BASIS_PROJECTION = "projection"
+
+
+@cache.on_data
+def _known_path() -> pd.DataFrame:
+    """:func:`base_path` as far as data/ alone gives it: the activity of a later year without its actual is NaN."""
+    smm = seed_table()
+    smm = smm[smm["year"] == INTENSITY_YEAR].set_index("sector")
+    share = anchor_technology_share()
+    full = _full_year_actuals()
+    last = base_year()
+    rows = []
+    for s in SEED_SECTORS:
+        for y in range(INTENSITY_YEAR, last + 1):
+            if (s, y) in full.index:
+                activity, basis, source = float(full.loc[(s, y), "activity"]), BASIS_NOWCAST, full.loc[(s, y), "source_id"]
+            elif y == INTENSITY_YEAR:
+                activity, basis, source = float(smm.loc[s, "activity"]), f"seed 002 {smm.loc[s, 'status']}", SEED_SOURCE
+            else:
+                activity, basis, source = np.nan, BASIS_CARRIED, ""
+            rows.append({"year": y, "sector": s, "basis": basis, "activity": activity, "activity_unit": smm.loc[s, "activity_unit"],
+                         # per unit using NdFeB: SMM's intensity over all activity / the share using NdFeB
+                         "intensity_kg_per_activity_unit": float(smm.loc[s, "intensity_kg_per_activity_unit"]) / share[s],
+                         "intensity_unit": smm.loc[s, "intensity_unit"], "technology_share": share[s], "source_id": source})
+    return pd.DataFrame(rows)
+
+
+def base_path(scenario: dict) -> pd.DataFrame:
+    """Each seed sector's activity, intensity and NdFeB demand from ``INTENSITY_YEAR`` to the base year
+    (:func:`base_year`): the years that are known or nowcast rather than projected.
+
+    A sector's activity in a year is its full-year actual where one is published (``basis``
+    "nowcast": the actual x the intensity SMM's ``INTENSITY_YEAR`` figures imply); else, in
+    ``INTENSITY_YEAR``, SMM's own forecast ("seed 002 forecast" or "expected"); else (a later year
+    without its actual) the year before grown at the scenario's rate. Up to the base year the
+    intensity stays SMM's and the technology share its 2025 value; the scenario's trend and share
+    path start there. Columns as :func:`project`'s (the intensity per unit using NdFeB), plus ``source_id``.
+    """
+    path = _known_path()
+    for i in np.flatnonzero(path["activity"].isna().to_numpy()):  # rows are by sector, then year
+        path.loc[i, "activity"] = path.loc[i - 1, "activity"] * (1 + scenario["growth_pct_per_year"][path.loc[i, "sector"]] / 100)
+    path["demand_t"] = path["activity"] * path["intensity_kg_per_activity_unit"] * path["technology_share"] / units.KG_PER_T
+    return path[["year", "sector", "basis", "activity", "activity_unit", "intensity_kg_per_activity_unit", "intensity_unit",
+                 "technology_share", "demand_t", "source_id"]]
+
+
+def base_year_of(demand: pd.DataFrame) -> int:
+    """The base year of a :func:`project` result: its last year that is not projected."""
+    return int(demand.loc[demand["basis"] != BASIS_PROJECTION, "year"].max())
+
+
+def nowcast_vs_forecast(demand: pd.DataFrame) -> pd.DataFrame:
+    """The model's ``INTENSITY_YEAR`` demand by seed sector (nowcast where the actual is published) beside
+    SMM's own forecast for that year, t of magnet: ``model_t``, ``smm_forecast_t``, ``difference_t``,
+    ``difference_pct``, ``basis``; a last row ``total``."""
+    smm = seed_table()
+    smm = smm[smm["year"] == INTENSITY_YEAR].set_index("sector")["demand_t"]
+    rows = demand[(demand["year"] == INTENSITY_YEAR) & demand["sector"].isin(SEED_SECTORS)].set_index("sector")
+    out = pd.DataFrame({"sector": list(SEED_SECTORS), "model_t": rows.loc[list(SEED_SECTORS), "demand_t"].to_numpy(),
+                        "smm_forecast_t": smm.loc[list(SEED_SECTORS)].to_numpy(),
+                        "basis": rows.loc[list(SEED_SECTORS), "basis"].to_numpy()})
+    total = {"sector": "total", "model_t": out["model_t"].sum(), "smm_forecast_t": out["smm_forecast_t"].sum(),
+             "basis": f"{(out['basis'] == BASIS_NOWCAST).sum()} of {len(out)} sectors nowcast"}
+    out = pd.concat([out, pd.DataFrame([total])], ignore_index=True)
+    out["difference_t"] = out["model_t"] - out["smm_forecast_t"]
+    out["difference_pct"] = (out["model_t"] / out["smm_forecast_t"] - 1) * 100
+    return out[["sector", "model_t", "smm_forecast_t", "difference_t", "difference_pct", "basis"]]
 
 
 def humanoid_claims() -> pd.DataFrame:
@@ -543,15 +665,25 @@ def humanoid_units(scenario: dict, years) -> np.ndarray:
     return np.interp(np.asarray(years, dtype=float), list(path), list(path.values()))
 
 
+def _base_arrays(scenario: dict) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+    """The base year's activity and intensity per unit using NdFeB (:func:`base_path`), the technology
+    shares there (SEED_SECTORS order) and the base year; refuses a horizon not after the base year."""
+    path = base_path(scenario)
+    base_year_ = int(path["year"].max())
+    if scenario["horizon_year"] <= base_year_:
+        raise ValueError(f"horizon_year = {scenario['horizon_year']}: the projection starts after {base_year_}, the latest "
+                         "year with actual activity in data/; choose a later horizon")
+    base = path[path["year"] == base_year_].set_index("sector").loc[list(SEED_SECTORS)]
+    return (base["activity"].to_numpy(), base["intensity_kg_per_activity_unit"].to_numpy(),
+            base["technology_share"].to_numpy(), base_year_)
+
+
 def _demand_arrays(scenario: dict, n: int = 1, overrides: dict[str, np.ndarray] | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """Projected demand, t of magnet, shape (n draws, 7 sectors, projection years), and the years."""
-    seed = seed_table()
-    base = seed[seed["year"] == ANCHOR_YEARS[-1]].set_index("sector").loc[list(SEED_SECTORS)]
-    anchor = np.array([anchor_technology_share()[s] for s in SEED_SECTORS])
-    act0 = base["activity"].to_numpy()
-    intensity0 = base["intensity_kg_per_activity_unit"].to_numpy() / anchor  # per unit using NdFeB
-    years = np.arange(FIRST_PROJECTION_YEAR, scenario["horizon_year"] + 1)
-    t = (years - ANCHOR_YEARS[-1]).astype(float)[None, None, :]
+    """Projected demand, t of magnet, shape (n draws, 7 sectors, projection years), and the years
+    (from the year after the base year to the horizon)."""
+    act0, intensity0, anchor, base_year_ = _base_arrays(scenario)
+    years = np.arange(base_year_ + 1, scenario["horizon_year"] + 1)
+    t = (years - base_year_).astype(float)[None, None, :]
     p = _param_arrays(scenario, n, overrides)
     growth = (1 + p["growth_pct_per_year"] / 100)[:, :, None] ** t
     trend = (1 + p["intensity_trend_pct_per_year"] / 100)[:, :, None] ** t
@@ -562,44 +694,59 @@ def _demand_arrays(scenario: dict, n: int = 1, overrides: dict[str, np.ndarray] 
     return np.concatenate([seeded, humanoid[:, None, :]], axis=1), years
 
 
-def project(scenario: dict) -> pd.DataFrame:
-    """Demand by sector and year, 2024 to the horizon: seed 002 for 2024-2025, the model after.
-
-    Columns: scenario, year, sector, basis, activity, activity_unit, intensity_kg_per_activity_unit,
-    intensity_unit, technology_share, demand_t.
-    """
-    seed = seed_table()
+def seed_arithmetic() -> pd.DataFrame:
+    """The model's arithmetic on seed 002's own 2024 and 2025 figures: activity x intensity per unit
+    using NdFeB x technology share, by sector (columns as :func:`project`'s). 2024 starts the path;
+    both years are the check that the model gives back seed 002 (:func:`seed_reproduction`)."""
     anchor = anchor_technology_share()
     rows = []
-    for r in seed.itertuples():
+    for r in seed_table().itertuples():
         rows.append({"year": r.year, "sector": r.sector, "basis": f"seed 002 {r.status}", "activity": r.activity,
                      "activity_unit": r.activity_unit,
                      "intensity_kg_per_activity_unit": r.intensity_kg_per_activity_unit / anchor[r.sector],
                      "intensity_unit": r.intensity_unit, "technology_share": anchor[r.sector],
                      # activity x intensity x share / 1000, written out so the identity is visible
                      "demand_t": r.activity * (r.intensity_kg_per_activity_unit / anchor[r.sector]) * anchor[r.sector] / units.KG_PER_T})
-    for y in ANCHOR_YEARS:  # seed 002 counts no humanoid robots separately
-        rows.append({"year": y, "sector": HUMANOID, "basis": "none in seed 002", "activity": 0.0, "activity_unit": "units",
-                     "intensity_kg_per_activity_unit": scenario["humanoid_kg_per_robot"], "intensity_unit": "kg/unit",
-                     "technology_share": 1.0, "demand_t": 0.0})
+    return pd.DataFrame(rows)
+
+
+def _humanoid_row(year: int, basis: str, robots: float, scenario: dict, demand_t: float) -> dict:
+    return {"year": int(year), "sector": HUMANOID, "basis": basis, "activity": robots, "activity_unit": "units",
+            "intensity_kg_per_activity_unit": scenario["humanoid_kg_per_robot"], "intensity_unit": "kg/unit",
+            "technology_share": 1.0, "demand_t": demand_t}
+
+
+def project(scenario: dict) -> pd.DataFrame:
+    """Demand by sector and year, 2024 to the horizon: seed 002's actual for 2024, the base path
+    (:func:`base_path`: nowcast where the actual is published) from 2025 to the base year, the model after.
+
+    Columns: scenario, year, sector, basis, activity, activity_unit, intensity_kg_per_activity_unit,
+    intensity_unit, technology_share, demand_t.
+    """
+    seed = seed_arithmetic()
+    rows = seed[seed["year"] < INTENSITY_YEAR].to_dict("records")
+    rows += base_path(scenario).drop(columns="source_id").to_dict("records")
+    rows += [_humanoid_row(y, "none in seed 002", 0.0, scenario, 0.0) for y in ANCHOR_YEARS]  # seed 002 counts none
     demand, years = _demand_arrays(scenario)
-    base = seed[seed["year"] == ANCHOR_YEARS[-1]].set_index("sector")
+    base_year_ = int(years[0]) - 1
+    known = np.arange(INTENSITY_YEAR + 1, base_year_ + 1)  # after 2025 but not projected: robots as the scenario says
+    rows += [_humanoid_row(y, "scenario robot count", float(n), scenario, float(n) * scenario["humanoid_kg_per_robot"] / units.KG_PER_T)
+             for y, n in zip(known, humanoid_units(scenario, known))]
+    base = pd.DataFrame(rows).query("year == @base_year_").set_index("sector")
     robots = humanoid_units(scenario, years)
-    h = scenario["horizon_year"] - ANCHOR_YEARS[-1]
+    h = scenario["horizon_year"] - base_year_
     for j, y in enumerate(years):
-        t = y - ANCHOR_YEARS[-1]
+        t = y - base_year_
         for i, s in enumerate(SEED_SECTORS):
             b = base.loc[s]
-            share = anchor[s] + (scenario["technology_share"][s] - anchor[s]) * t / h
-            rows.append({"year": int(y), "sector": s, "basis": "projection",
+            share = b["technology_share"] + (scenario["technology_share"][s] - b["technology_share"]) * t / h
+            rows.append({"year": int(y), "sector": s, "basis": BASIS_PROJECTION,
                          "activity": b["activity"] * (1 + scenario["growth_pct_per_year"][s] / 100) ** t,
                          "activity_unit": b["activity_unit"],
-                         "intensity_kg_per_activity_unit": b["intensity_kg_per_activity_unit"] / anchor[s]
+                         "intensity_kg_per_activity_unit": b["intensity_kg_per_activity_unit"]
                          * (1 + scenario["intensity_trend_pct_per_year"][s] / 100) ** t,
                          "intensity_unit": b["intensity_unit"], "technology_share": share, "demand_t": float(demand[0, i, j])})
-        rows.append({"year": int(y), "sector": HUMANOID, "basis": "projection", "activity": float(robots[j]),
-                     "activity_unit": "units", "intensity_kg_per_activity_unit": scenario["humanoid_kg_per_robot"],
-                     "intensity_unit": "kg/unit", "technology_share": 1.0, "demand_t": float(demand[0, -1, j])})
+        rows.append(_humanoid_row(y, BASIS_PROJECTION, float(robots[j]), scenario, float(demand[0, -1, j])))
     out = pd.DataFrame(rows)
     out.insert(0, "scenario", scenario["scenario_name"])
     order = {s: i for i, s in enumerate(SECTORS)}
@@ -682,12 +829,13 @@ def simulate(scenario: dict, draws: int | None = None, seed: int | None = None) 
 
 
 def mc_percentiles(scenario: dict, draws: int | None = None, seed: int | None = None) -> pd.DataFrame:
-    """Percentiles (5, 25, 50, 75, 95) of total demand by year, t of magnet; 2024-2025 are seed 002."""
+    """Percentiles (5, 25, 50, 75, 95) of total demand by year, t of magnet; years up to the base year
+    (seed 002's 2024, the nowcast) are the deterministic path's, with no band."""
     sims, years = simulate(scenario, draws, seed)
     table = pd.DataFrame(np.percentile(sims, PERCENTILES, axis=0).T, index=years,
                          columns=[f"p{p}_t" for p in PERCENTILES])
-    seed_totals = seed_table().groupby("year")["demand_t"].sum()
-    anchor = pd.DataFrame({c: seed_totals for c in table.columns})
+    known = totals(project(scenario))
+    anchor = pd.DataFrame({c: known[known.index < years[0]] for c in table.columns})
     return pd.concat([anchor, table]).rename_axis("year").reset_index()
 
 
@@ -730,17 +878,18 @@ def comparison_table() -> pd.DataFrame:
 
 
 def waterfall_table(demand: pd.DataFrame) -> pd.DataFrame:
-    """Steps from the 2024 total to 2025 and to the horizon year, one per sector (t of magnet)."""
+    """Steps from the 2024 total to the base year's and to the horizon year's, one per sector (t of
+    magnet); ``year``: the year a step ends in."""
     table = by_sector(demand)
-    first, mid, last = ANCHOR_YEARS[0], ANCHOR_YEARS[-1], int(table.index.max())
-    rows = [{"step": f"{first} total", "change_t": float(table.loc[first].sum()), "kind": "total"}]
+    first, mid, last = int(table.index.min()), base_year_of(demand), int(table.index.max())
+    rows = [{"step": f"{first} total", "year": first, "change_t": float(table.loc[first].sum()), "kind": "total"}]
     for a, b in ((first, mid), (mid, last)):
         for s in SECTORS:
             delta = float(table.loc[b, s] - table.loc[a, s])
             if a == first and s == HUMANOID:
                 continue
-            rows.append({"step": f"{SECTOR_LABELS[s]} {a}-{str(b)[2:]}", "change_t": delta, "kind": "change"})
-        rows.append({"step": f"{b} total", "change_t": float(table.loc[b].sum()), "kind": "total"})
+            rows.append({"step": f"{SECTOR_LABELS[s]} {a}-{str(b)[2:]}", "year": b, "change_t": delta, "kind": "change"})
+        rows.append({"step": f"{b} total", "year": b, "change_t": float(table.loc[b].sum()), "kind": "total"})
     return pd.DataFrame(rows)
 
 
@@ -759,21 +908,322 @@ def growth_comparison(scenario: dict) -> pd.DataFrame:
 
 
 def nev_penetration_check(scenario: dict) -> dict:
-    """NEV output in the horizon year against the whole car market it implies.
+    """NEV output in the horizon year against the whole car market seed 002's 2025 picture implies.
 
-    Seed 002 expects NEV penetration above 55% in 2025 (market_figures.csv); with a flat car
-    market, NEVs cannot grow faster than to 100% of it: (1 / 0.55) ** (1 / years) - 1 per year.
+    Seed 002 expects NEV penetration above 55% in 2025 (market_figures.csv) beside its 2025 NEV
+    forecast: a car market of that forecast / 0.55. From the base year's NEV output, NEVs cannot grow
+    faster than to 100% of that market if it stays flat: (market / base) ** (1 / years) - 1 per year.
     """
     mf = load("market_figures").set_index("metric")
     pen = float(mf.loc["nev_market_penetration", "value_low"]) / 100
     seed = seed_table().set_index(["sector", "year"])
-    nev0 = float(seed.loc[("nev", ANCHOR_YEARS[-1]), "activity"])
-    years = scenario["horizon_year"] - ANCHOR_YEARS[-1]
+    market = float(seed.loc[("nev", INTENSITY_YEAR), "activity"]) / pen
+    path = base_path(scenario).set_index(["sector", "year"])
+    base_year_ = int(path.index.get_level_values("year").max())
+    nev0 = float(path.loc[("nev", base_year_), "activity"])
+    years = scenario["horizon_year"] - base_year_
     nev_h = nev0 * (1 + scenario["growth_pct_per_year"]["nev"] / 100) ** years
-    market = nev0 / pen
-    return {"penetration_2025": pen, "car_market_2025_units": market, "nev_horizon_units": nev_h,
-            "nev_share_of_flat_2025_market": nev_h / market,
-            "max_growth_pct_per_year_flat_market": ((1 / pen) ** (1 / years) - 1) * 100}
+    return {"penetration_2025": pen, "car_market_2025_units": market, "base_year": base_year_, "nev_base_units": nev0,
+            "nev_horizon_units": nev_h, "nev_share_of_flat_2025_market": nev_h / market,
+            "max_growth_pct_per_year_flat_market": ((market / nev0) ** (1 / years) - 1) * 100}
+
+
+# --- the check that the model reproduces seed 002 ---------------------------------------------------
+
+def seed_reproduction(model: pd.DataFrame | None = None) -> tuple[pd.DataFrame, float]:
+    """The model's arithmetic on seed 002's 2024 and 2025 activity beside seed 002's own NdFeB figures,
+    by sector and in total, t of magnet, and the largest absolute difference (t; floating-point
+    rounding only). A check: the path itself starts from the nowcast, not from the 2025 forecast.
+
+    ``model``: :func:`seed_arithmetic` (the default). Columns: ("seed 002, t" | "model, t", year);
+    rows: the sector labels and ``total``.
+    """
+    model = seed_arithmetic() if model is None else model
+    seed_rows = seed_table().set_index(["year", "sector"])["demand_t"]
+    check = model[model["year"].isin(ANCHOR_YEARS) & model["sector"].isin(SEED_SECTORS)].set_index(["year", "sector"])
+    repro = pd.DataFrame({"seed 002, t": seed_rows, "model, t": check["demand_t"]}).unstack("year").loc[list(SEED_SECTORS)]
+    repro.loc["total"] = repro.sum()
+    repro = repro.rename(index=SECTOR_LABELS)
+    diff = (repro["model, t"] - repro["seed 002, t"]).abs()
+    return repro, float(diff.max().max())
+
+
+# --- the report's words: sentences of notebook 02, written from the computed figures ----------------
+
+def _versus(x: float, low: float, high: float) -> str:
+    """'above' / 'below' / 'within' a range."""
+    return "above" if x > high else ("below" if x < low else "within")
+
+
+def _capitalised(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def scenario_line(scenario: dict) -> str:
+    """The run's one-line summary (Markdown): scenario, horizon, sensitivity ranges, Monte Carlo draws and seed."""
+    return (f"**Scenario: {md(scenario['scenario_name'])}** · horizon {scenario['horizon_year']} · "
+            f"{len(scenario['sensitivity'])} sensitivity ranges · {scenario['mc_draws']:,} Monte Carlo draws "
+            f"(seed {scenario['mc_seed']})")
+
+
+def intensity_reading_text(r: dict[str, float]) -> str:
+    """What the intensities seed 002 implies mean beside the literature (Markdown); ``r``: :func:`intensity_reading`."""
+    return (
+        f"**Reading it.** Seed 002 implies about {r['nev_2024']:.1f} kg of magnet per NEV in 2024 and {r['nev_2025']:.1f} kg in "
+        f"2025, {_versus(r['nev_2024'], r['lit_nev_low'], r['lit_nev_high'])} the {r['lit_nev_low']:g}-{r['lit_nev_high']:g} kg "
+        f"per NEV and {r['lit_bev_low']:g}-{r['lit_bev_high']:g} kg per BEV in the literature: SMM's NEV figure probably also "
+        f"counts the magnets outside the traction motor (steering, pumps, seats). For wind, {r['wind_all_2024']:.0f} kg per MW "
+        f"of *all* new capacity becomes about {r['wind_ndfeb_2024']:.0f} kg per MW of permanent-magnet capacity if "
+        f"{r['wind_ndfeb_share']:.0%} of turbines use NdFeB, "
+        f"{_versus(r['wind_ndfeb_2024'], r['lit_wind_pm_average_low'], r['lit_wind_pm_average_high'])} "
+        f"the {r['lit_wind_pm_average_low']:g} kg/MW modelling average and the {r['lit_wind_lowspeed_pm_generator_low']:g}-"
+        f"{r['lit_wind_lowspeed_pm_generator_high']:g} kg/MW for direct drive: China's medium-speed PM turbines use less "
+        f"magnet. Air conditioners: {r['ac_2024_g']:.0f} g per unit against {r['lit_ac_compressor_low']:g} g per inverter "
+        f"compressor (not every unit is inverter). Two intensities move a lot between the seed's 2024 actual and 2025 "
+        f"forecast, which the model keeps as stated:")
+
+
+def growth_display(growth: pd.DataFrame, horizon: int) -> pd.DataFrame:
+    """:func:`growth_comparison` with sector labels and headers in words, for the report."""
+    return growth.assign(sector=growth["sector"].map(SECTOR_LABELS)).rename(columns={
+        "activity_growth_2025_pct": "activity 2024-25, %", "demand_growth_2025_pct": "NdFeB demand 2024-25, %",
+        "intensity_change_2025_pct": "kg per unit 2024-25, %",
+        "scenario_growth_pct_per_year": f"scenario growth to {horizon}, %/yr",
+        "scenario_intensity_trend_pct_per_year": f"scenario intensity trend to {horizon}, %/yr"})
+
+
+ACTIVITY_UNIT_WORDS = {"million_units": "million", "GW": "GW", "units": "units"}
+
+
+def disagreement_lines(table: pd.DataFrame | None = None) -> list[str]:
+    """One Markdown bullet per sector whose stated 2024->2025 activity growth disagrees with seed 002's
+    units (:func:`activity_rate_disagreements`): the units, the rate they give and the rate stated."""
+    table = activity_rate_disagreements() if table is None else table
+    lines = []
+    for d in table.itertuples():
+        u = md(ACTIVITY_UNIT_WORDS.get(d.unit, d.unit))
+        line = (f"- {_capitalised(SECTOR_LABELS[d.sector])}: {d.body_2024:,.5g} to {d.body_2025:,.5g} {u} is "
+                f"**{d.recomputed_pct:+.1f}%**, not the stated {md(d.stated_pct)}")
+        if d.headline_2025 != d.body_2025:
+            line += (f" (the sub-heading's {d.headline_2025:,.5g} {u} would be {d.headline_pct:+.1f}%, against the "
+                     f"{md(d.headline_stated_pct)} it states)")
+        lines.append(line + ".")
+    return lines
+
+
+def disagreement_text(table: pd.DataFrame | None = None) -> str:
+    """:func:`disagreement_lines` as one Markdown list, or a sentence saying every rate agrees."""
+    lines = disagreement_lines(table)
+    return "\n".join(lines) if lines else "Every stated activity growth rate agrees with the units."
+
+
+def seed_checks_display(checks: pd.DataFrame) -> pd.DataFrame:
+    """:func:`seed_consistency` for the report: the statement without its dataset prefix, the columns that matter."""
+    return checks.assign(statement=checks["statement"].str.replace("demand_china:", "", regex=False))[
+        ["statement", "stated", "recomputed", "verdict", "inputs"]]
+
+
+def nowcast_text(now: pd.DataFrame) -> str:
+    """Each sector's nowcast against SMM's forecast and why they differ, then the sectors without one (Markdown)."""
+    done = now.dropna(subset=["nowcast_t"])
+    missing = now[now["nowcast_t"].isna()]
+    text = "; ".join(f"**{md(r.sector)}**: nowcast {r.nowcast_t:,.0f} t against SMM's forecast {r.smm_forecast_t:,.0f} t "
+                     f"({r.difference_pct:+.0f}%), because {r.actual_activity:,.0f} {md(r.activity_unit)} were made, "
+                     f"not {r.smm_activity:,.0f}" for r in done.itertuples())
+    if missing.empty:
+        return text + "."
+    return text + ". Not yet possible for " + ", ".join(md(r.sector) for r in missing.itertuples()) + " (table)."
+
+
+def nowcast_display(now: pd.DataFrame) -> pd.DataFrame:
+    """:func:`nowcast` with headers in words, for the report."""
+    return now.rename(columns={"smm_forecast_t": "SMM forecast 2025, t", "nowcast_t": "nowcast 2025, t",
+                               "difference_pct": "nowcast vs forecast, %", "actual_activity": "actual activity",
+                               "smm_activity": "SMM activity forecast", "activity_unit": "activity unit", "why": "actual from"})
+
+
+def official_text(official: pd.DataFrame) -> str:
+    """How many official releases differ from seed 002 beyond rounding, and the largest gap (Markdown)."""
+    gap = official["difference %"].abs()
+    return (f"{(official['verdict'] != claims.CONSISTENT).sum()} of {len(official)} releases differ from seed 002 "
+            f"beyond rounding; the largest gap is {gap.max():.1f}% ({md(official.loc[gap.idxmax(), 'sector'])}).")
+
+
+def humanoid_text(claims: pd.DataFrame, kg_per_robot: float) -> str:
+    """What seed 003's humanoid-robot figures imply, and why the model counts robots at ``kg_per_robot``
+    (the scenario's ``humanoid_kg_per_robot``) instead (Markdown); ``claims``: :func:`humanoid_claims`."""
+    c = claims.set_index("key")["value"]
+    return (
+        f"Seed 003: over {c['robots']:,.0f} robots assembled, over {c['tonnes']:,.0f} t a year of added magnet demand, more "
+        f"than {c['rings']:.0f} NdFeB rings per robot. {c['tonnes']:,.0f} t over {c['robots']:,.0f} robots is "
+        f"**{c['implied_kg']:,.0f} kg of magnet per robot**: {c['ratio']:,.0f} times the {c['optimus_kg']:g} kg per Tesla "
+        f"Optimus, and heavier than most humanoid robots. The {c['tonnes']:,.0f} t must count far more robots than those "
+        f"assembled so far (at {c['optimus_kg']:g} kg, {c['robots_at_optimus']:,.0f} a year), or another scope. Seed 003 also "
+        f"calls it {c['tonnes'] / c['implied_global_t']:.0%} of global production in 2024, which puts global production at "
+        f"{c['implied_global_t'] / 1000:,.1f} kt, "
+        f"against China's {c['china_2024_t'] / 1000:,.1f} kt of magnet output in 2024. The model therefore uses a per-robot "
+        f"figure (parameter `humanoid_kg_per_robot`, {kg_per_robot:g} kg here) and a robot count, never the "
+        f"{c['tonnes']:,.0f} t.")
+
+
+def humanoid_horizon_text(claims: pd.DataFrame, scenario: dict, tag: str) -> str:
+    """The scenario's robots in the horizon year and the magnet they need, at its kg per robot and at
+    the kg Lingyi's figures imply (Markdown)."""
+    implied_kg = float(claims.set_index("key").loc["implied_kg", "value"])
+    h, kg = scenario["horizon_year"], scenario["humanoid_kg_per_robot"]
+    robots = float(humanoid_units(scenario, [h])[0])
+    return (f"In {md(tag)}, {robots:,.0f} robots in {h} at {kg:g} kg need **{robots * kg / units.KG_PER_T:,.1f} t** of "
+            f"magnet; at the {implied_kg:,.0f} kg the Lingyi figures imply they would need "
+            f"{robots * implied_kg / units.KG_PER_T:,.0f} t.")
+
+
+def nev_penetration_text(scenario: dict, tag: str) -> str:
+    """The NEV path against the car market seed 002's penetration implies (Markdown bullets)."""
+    nev, h = nev_penetration_check(scenario), scenario["horizon_year"]
+    return (f"- Car market implied by {nev['penetration_2025']:.0%} penetration in 2025 (seed 002): "
+            f"{nev['car_market_2025_units'] / 1e6:,.1f} million\n"
+            f"- NEV output in {nev['base_year']}, the base year: {nev['nev_base_units'] / 1e6:,.1f} million\n"
+            f"- NEV output in {h} in {md(tag)}: {nev['nev_horizon_units'] / 1e6:,.1f} million, "
+            f"**{nev['nev_share_of_flat_2025_market']:.0%}** of that market\n"
+            f"- Fastest NEV growth from {nev['base_year']} to {h} within a flat market: "
+            f"{nev['max_growth_pct_per_year_flat_market']:.1f}% per year")
+
+
+def _sector_list(sectors) -> str:
+    labels = [SECTOR_LABELS[s] for s in sectors]
+    return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
+
+
+def base_year_text(demand: pd.DataFrame) -> str:
+    """Where the projection starts and why, and the model's 2025 against SMM's 2025 forecast, sector by
+    sector where they differ (Markdown); ``demand``: :func:`project`."""
+    b = base_year_of(demand)
+    vs = nowcast_vs_forecast(demand).set_index("sector")
+    total, rows = vs.loc["total"], vs.drop(index="total")
+    nowcast_ = rows[rows["basis"] == BASIS_NOWCAST]
+    forecast = rows[rows["basis"] != BASIS_NOWCAST]
+    text = (f"The projection starts from **{b}**, the latest year with a full-year actual of a sector's activity in "
+            f"`data/`. In {INTENSITY_YEAR} the seven end uses need **{total.model_t:,.0f} t** of magnet on this basis, "
+            f"against SMM's forecast of {total.smm_forecast_t:,.0f} t ({total.difference_t:+,.0f} t, "
+            f"{total.difference_pct:+.1f}%).")
+    if not nowcast_.empty:
+        text += (" The difference is all activity, since the intensities are SMM's own: "
+                 + ", ".join(f"{SECTOR_LABELS[s]} {r.difference_t:+,.0f} t" for s, r in nowcast_.iterrows()) + ".")
+    if not forecast.empty:
+        text += (f" {_capitalised(_sector_list(forecast.index))} have no full-year {INTENSITY_YEAR} actual yet: their "
+                 f"{INTENSITY_YEAR} figure is SMM's forecast until one is published.")
+    carried = demand[(demand["year"] == b) & (demand["basis"] == BASIS_CARRIED)]["sector"]
+    if len(carried):
+        text += (f" In {b}, {_sector_list(carried)} have no full-year actual yet: the year before, grown at the "
+                 "scenario's rate.")
+    return text
+
+
+def comparison_text(comparison: pd.DataFrame, total: pd.Series) -> str:
+    """China's magnet output, the IEA's latest figure as magnet, and the share of China's 2024 output the
+    modelled end uses take (Markdown); ``comparison``: :func:`comparison_table`, ``total``: :func:`totals`."""
+    china = comparison[comparison["series"] == "China magnet production, seed 002"].set_index("year")["ndfeb_magnet_t"]
+    iea = comparison[comparison["series"].str.startswith("IEA world")].sort_values("year").iloc[-1]
+    y0, y1 = ANCHOR_YEARS
+    covered = float(total.loc[y0]) / float(china.loc[y0])
+    return (
+        f"China's magnet output: {china.loc[y0] / 1000:,.1f} kt in {y0} and {china.loc[y1] / 1000:,.1f} kt expected in {y1} "
+        f"(seed 002). At {units.default_magnet_re_share():.1%} rare earths by weight, the IEA's {iea['stated_value']:g} kt of "
+        f"elements in {iea['year']} is about {iea['ndfeb_magnet_t'] / 1000:,.0f} kt of magnet. The seven end uses modelled here "
+        f"take **{covered:.0%}** of China's {y0} output: the rest goes to exports, conventional cars, consumer electronics "
+        f"beyond phones, industrial motors and other uses that seed 002 does not break out.")
+
+
+def composition_text() -> str:
+    """Nd+Pr and rare earths per tonne of magnet (Markdown), from :mod:`analysis.units`."""
+    return (f"Each tonne of magnet holds about {units.default_magnet_ndpr_share():.2f} t of Nd+Pr metal and "
+            f"{units.default_magnet_re_share():.3f} t of rare earths in all.")
+
+
+# --- the results file of notebook 02 -----------------------------------------------------------------
+
+KEY_CHART = "demand_by_sector"
+PARAMETER_WORDS = {"growth_pct_per_year": "the growth of {}", "intensity_trend_pct_per_year": "the magnet-intensity trend of {}",
+                   "technology_share": "the NdFeB share of {}"}
+
+
+def parameter_words(key: str) -> str:
+    """An uncertain parameter in words: 'growth_pct_per_year.nev' -> 'the growth of NEVs'."""
+    if key == "humanoid_units_factor":
+        return "the number of humanoid robots"
+    if key == "humanoid_kg_per_robot":
+        return "the magnet per humanoid robot"
+    group, sector = key.split(".")
+    return PARAMETER_WORDS[group].format(SECTOR_LABELS[sector])
+
+
+def _about(x: float) -> str:
+    """A tonnage to three significant figures, with thousands separators: 139,235 -> '139,000'."""
+    return f"{float(f'{x:.3g}'):,.0f}"
+
+
+def _growth_pct(total: pd.Series, first: int, last: int) -> float:
+    """Average growth of ``total`` from ``first`` to ``last``, % per year."""
+    return ((total.loc[last] / total.loc[first]) ** (1 / (last - first)) - 1) * 100
+
+
+def answer(demand: pd.DataFrame, bands: pd.DataFrame, torn: pd.DataFrame, tag: str) -> str:
+    """The report's question answered in one plain-text sentence, from the computed figures;
+    ``demand``: :func:`project`."""
+    total, first, h = totals(demand), base_year_of(demand), int(demand["year"].max())
+    band = bands.set_index("year").loc[h]
+    most = f", and {parameter_words(torn['parameter'].iloc[0])} matters most" if len(torn) else ""
+    return (f"China's demand for NdFeB magnet from the seven end uses modelled goes from about {_about(total.loc[first])} t "
+            f"in {first} (a nowcast from that year's actual activity where it is published) to about {_about(total.loc[h])} t "
+            f"in {h} (Monte Carlo 5-95%: {_about(band['p5_t'])}-{_about(band['p95_t'])} t), "
+            f"{_growth_pct(total, first, h):.1f}% a year{most} ({tag}).")
+
+
+def results(scenario: dict, *, result: pd.DataFrame, bands: pd.DataFrame, torn: pd.DataFrame, content: pd.DataFrame,
+            intensities: pd.DataFrame, now: pd.DataFrame, official: pd.DataFrame, reproduction_max_difference_t: float,
+            tag: str) -> dict:
+    """Notebook 02's results file: the answer, the key chart, the key figures (headline first), then the tables.
+
+    ``result``: :func:`project`; ``bands``: :func:`mc_percentiles`; ``torn``: :func:`tornado`;
+    ``content``: :func:`element_content`; ``intensities``: :func:`intensity_table`; ``now``: :func:`nowcast`;
+    ``official``: :func:`official_figures`; ``reproduction_max_difference_t``: from :func:`seed_reproduction`.
+    """
+    name, h = scenario["scenario_name"], scenario["horizon_year"]
+    total, table = totals(result), by_sector(result)
+    last = bands.set_index("year").loc[h]
+    content_h = content.set_index("year").loc[h]
+    first = base_year_of(result)
+    vs = nowcast_vs_forecast(result).set_index("sector")
+    nowcast_sectors = int((vs.drop(index="total")["basis"] == BASIS_NOWCAST).sum())
+    return {
+        "answer": answer(result, bands, torn, tag),
+        "key_chart": KEY_CHART,
+        "key_figures": {
+            "scenario": name,
+            f"demand {first}, base year (nowcast, 7 end uses)": (
+                f"{total.loc[first]:,.0f} t magnet ({nowcast_sectors} of {len(SEED_SECTORS)} sectors from actual activity; "
+                f"SMM's {INTENSITY_YEAR} forecast {vs.loc['total', 'smm_forecast_t']:,.0f} t)"),
+            f"demand {h}": f"{total.loc[h]:,.0f} t magnet",
+            f"growth {first}-{h}": f"{_growth_pct(total, first, h):.1f}% per year",
+            f"Monte Carlo 5-95% range {h}": f"{last['p5_t']:,.0f}-{last['p95_t']:,.0f} t",
+            "largest sensitivity": f"{torn['parameter'].iloc[0]} ({torn['swing_t'].iloc[0]:,.0f} t swing)" if len(torn) else "none",
+            f"humanoid robots {h}": f"{table.loc[h, HUMANOID]:,.1f} t magnet",
+            f"Nd+Pr content {h}": f"{content_h['ndpr_element_t']:,.0f} t element",
+        },
+        "scenario": name,
+        "parameters": scenario,
+        "demand_by_sector": report.records(result, 6),
+        "totals_t": {int(y): round(float(v), 6) for y, v in total.items()},
+        "monte_carlo_percentiles": report.records(bands, 3),
+        "tornado": report.records(torn, 6),
+        "element_content": report.records(content, 6),
+        "intensities": report.records(intensities, 6),
+        "seed_reproduction_max_difference_t": reproduction_max_difference_t,
+        "nowcast_2025": report.records(now, 3),
+        "official_figures": report.records(official, 4),
+        "base_year": first,
+        "base_year_vs_smm_forecast": report.records(nowcast_vs_forecast(result), 3),
+    }
 
 
 __all__ = [
@@ -782,4 +1232,11 @@ __all__ = [
     "humanoid_units", "intensity_display", "intensity_table", "load_scenario", "mc_percentiles",
     "nev_penetration_check", "project", "results_name", "scenario_files", "seed_consistency", "seed_table", "simulate",
     "totals", "tornado", "uncertain_keys", "validate_scenario", "waterfall_table",
+    # notebook 02's check, words and results
+    "answer", "comparison_text", "composition_text", "disagreement_lines", "disagreement_text", "growth_display",
+    "humanoid_horizon_text", "humanoid_text", "intensity_reading_text", "nev_penetration_text", "nowcast_display",
+    "nowcast_text", "official_text", "parameter_words", "results", "scenario_line", "seed_checks_display", "seed_reproduction",
+    # the base year: the latest year with actual activity
+    "INTENSITY_YEAR", "activity_actuals", "base_path", "base_year", "base_year_of", "base_year_text", "nowcast",
+    "nowcast_vs_forecast", "seed_arithmetic",
 ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 import textwrap
 
 import matplotlib.pyplot as plt
+import matplotlib.ticker as mticker
 import pandas as pd
 import seaborn as sns
 
@@ -11,6 +12,9 @@ from analysis.data import load
 
 FIGSIZE = (10, 4.8)
 SOURCE_NOTE_WIDTH = 150
+
+# Ticks of an axis whose values are t, shown in kt (the axis label says kt): 12,500 -> "12".
+KT = mticker.FuncFormatter(lambda x, _: f"{x / 1000:,.0f}")
 
 # One colour per product / status, used by every chart.
 STATUS_COLOURS = {"reported": "#1f77b4", "derived": "#ff7f0e", "missing": "#bbbbbb"}

@@ -619,7 +619,7 @@ def seed_claims(chain: Chain, demand_df: pd.DataFrame, balance: pd.DataFrame) ->
     growth = (world.loc[y1, "world_t_reo"] / w_prev - 1) * 100
     quotas = quota_table().set_index("year")
     quota_growth = (quotas.loc[y1, "mining_total_t_reo"] / quotas.loc[y1 - 1, "mining_total_t_reo"] - 1) * 100
-    totals = demand.totals(demand_df)
+    totals = demand.seed_arithmetic().groupby("year")["demand_t"].sum()  # seed 002's own end uses, as the explanation says
     end_use_growth = (totals.loc[y1] / totals.loc[y1 - 1] - 1) * 100
     bal = balance.set_index("year")
     prod_growth = (bal.loc[y1, "production_t"] / bal.loc[y1 - 1, "production_t"] - 1) * 100

@@ -191,7 +191,7 @@ display(Markdown(
     f"**{b24.residual_t:,.0f} t in 2024 and {b25.residual_t:,.0f} t in 2025**, is a quarter to a third of output: "
     f"far too large to be stock change alone, it is mostly the uses seed 002 does not break out (conventional "
     f"vehicles' motors and steering, consumer electronics beyond phones, industrial motors, e-bikes, audio). "
-    f"It shrinks in 2025 because seed 002 expects its listed end uses to grow "
+    f"It shrinks in 2025 because the listed end uses grow "
     f"{(b25.end_uses_t / b24.end_uses_t - 1) * 100:.0f}% while total output grows "
     f"{(b25.production_t / b24.production_t - 1) * 100:.1f}%. With the customs Jan-Nov 2024 total "
     f"({ex24.customs_partial_t:,.0f} t) instead of Adamas' annual figure, the 2024 residual would be "

@@ -2,6 +2,7 @@
 import ast
 import csv
 import json
+import os
 
 import numpy as np
 import papermill as pm
@@ -43,7 +44,8 @@ def test_intensities_match_hand_arithmetic():
 
 
 def test_model_reproduces_every_seed_value_and_total(base):
-    result = demand.project(base)
+    """The check: the model's arithmetic on seed 002's own 2024 and 2025 activity gives back its figures."""
+    result = demand.seed_arithmetic()
     model = result.set_index(["sector", "year"])["demand_t"]
     expected_totals = {}
     for r in _seed_body_rows():
@@ -58,6 +60,45 @@ def test_model_reproduces_every_seed_value_and_total(base):
     # 57,000 + 9,735 + 21,000 + 7,508 + 3,362 + 12,147; 75,000 + 8,341 + 26,000 + 7,368 + 3,698 + 18,828
     assert totals[2024] == pytest.approx(110752)
     assert totals[2025] == pytest.approx(139235)
+    assert demand.totals(demand.project(base))[2024] == pytest.approx(110752)  # the path starts from seed 002's 2024
+
+
+# 2025 as the path has it: NEVs and wind from the 2025 actuals (CAAM 16.626 million NEVs, NEA 119.33 GW)
+# x SMM's 2025 intensity; the four sectors without a full-year 2025 actual keep SMM's forecast.
+NEV_2025 = 75000 * 16.626 / 17.89
+WIND_2025 = 8341 * 119.33 / 87
+TOTAL_2025 = NEV_2025 + WIND_2025 + 26000 + 7368 + 3698 + 18828
+
+
+def test_projection_starts_from_the_2025_nowcast(base):
+    assert demand.base_year() == 2025
+    result = demand.project(base)
+    y25 = result[result["year"] == 2025].set_index("sector")
+    assert y25.loc["nev", "demand_t"] == pytest.approx(NEV_2025)
+    assert y25.loc["wind", "demand_t"] == pytest.approx(WIND_2025)
+    assert y25.loc["air_conditioner", "demand_t"] == pytest.approx(26000)  # January-November only: not a year
+    assert y25.loc[["nev", "wind"], "basis"].tolist() == ["nowcast", "nowcast"]
+    assert y25.loc["air_conditioner", "basis"] == "seed 002 forecast"
+    assert demand.totals(result)[2025] == pytest.approx(TOTAL_2025)
+    assert demand.base_year_of(result) == 2025
+    assert result.loc[result["year"] == 2026, "basis"].unique().tolist() == ["projection"]
+    vs = demand.nowcast_vs_forecast(result).set_index("sector")
+    assert vs.loc["total", "smm_forecast_t"] == pytest.approx(139235)
+    assert vs.loc["total", "difference_t"] == pytest.approx(TOTAL_2025 - 139235)
+    assert vs.loc["nev", "difference_pct"] == pytest.approx((16.626 / 17.89 - 1) * 100)
+
+
+def test_base_year_text_explains_the_gap_to_smm(base):
+    text = demand.base_year_text(demand.project(base))
+    assert "The projection starts from **2025**" in text
+    assert f"**{TOTAL_2025:,.0f} t** of magnet on this basis, against SMM's forecast of 139,235 t" in text
+    assert f"NEVs {NEV_2025 - 75000:+,.0f} t, wind power {WIND_2025 - 8341:+,.0f} t" in text
+    assert "Air conditioners, elevators, mobile phones and industrial robots have no full-year 2025 actual yet" in text
+
+
+def test_horizon_must_be_after_the_base_year(base):
+    with pytest.raises(ValueError, match=r"horizon_year = 2025: the projection starts after 2025"):
+        demand.project({**base, "horizon_year": 2025})
 
 
 def test_intensity_table_says_what_each_figure_measures():
@@ -93,14 +134,15 @@ def test_humanoid_claims_imply_400_kg_per_robot():
 
 def test_projection_follows_growth_and_shares(base):
     table = demand.by_sector(demand.project(base))
-    assert table.loc[2030, "nev"] == pytest.approx(75000 * 1.087 ** 5)
-    assert table.loc[2030, "wind"] == pytest.approx(8341 * 1.087 ** 5)  # share stays 0.37
+    assert table.loc[2030, "nev"] == pytest.approx(NEV_2025 * 1.087 ** 5)
+    assert table.loc[2030, "wind"] == pytest.approx(WIND_2025 * 1.087 ** 5)  # share stays 0.37
+    assert table.loc[2030, "elevator"] == pytest.approx(7368 * 1.087 ** 5)
     doubled = {**base, "technology_share": {**base["technology_share"], "wind": 0.74}}
-    assert demand.by_sector(demand.project(doubled)).loc[2030, "wind"] == pytest.approx(2 * 8341 * 1.087 ** 5)
+    assert demand.by_sector(demand.project(doubled)).loc[2030, "wind"] == pytest.approx(2 * WIND_2025 * 1.087 ** 5)
     # the share moves linearly: in 2028 it is 0.37 + 0.37 x 3/5
-    assert demand.by_sector(demand.project(doubled)).loc[2028, "wind"] == pytest.approx(8341 * 1.087 ** 3 * (1 + 3 / 5))
+    assert demand.by_sector(demand.project(doubled)).loc[2028, "wind"] == pytest.approx(WIND_2025 * 1.087 ** 3 * (1 + 3 / 5))
     thrift = {**base, "intensity_trend_pct_per_year": {**base["intensity_trend_pct_per_year"], "nev": -2.0}}
-    assert demand.by_sector(demand.project(thrift)).loc[2030, "nev"] == pytest.approx(75000 * 1.087 ** 5 * 0.98 ** 5)
+    assert demand.by_sector(demand.project(thrift)).loc[2030, "nev"] == pytest.approx(NEV_2025 * 1.087 ** 5 * 0.98 ** 5)
 
 
 def test_humanoid_robots_add_units_times_kg(base):
@@ -250,7 +292,8 @@ def test_notebook_runs_with_defaults(defaults_results):
     results = defaults_results(NB)
     assert results["scenario"] == "default"
     assert results["totals_t"]["2024"] == pytest.approx(110752)   # seed 002 sectors, summed by hand above
-    assert results["totals_t"]["2025"] == pytest.approx(139235)
+    assert results["totals_t"]["2025"] == pytest.approx(TOTAL_2025)
+    assert results["base_year"] == 2025
     assert results["seed_reproduction_max_difference_t"] < 1e-6
     assert 5 <= len(results["key_figures"]) <= 8
     assert {r["year"] for r in results["element_content"]} == set(range(2024, 2031))
@@ -279,7 +322,7 @@ def test_notebook_halving_nev_growth_changes_nev_alone(run_scenario, base_params
     growth = {**base_params["growth_pct_per_year"], "nev": base_params["growth_pct_per_year"]["nev"] / 2}
     results = run_scenario({**base_params, "scenario_name": "nev_half", "growth_pct_per_year": growth})
     got = _sector_values(results, 2030)
-    assert got["nev"] == pytest.approx(75000 * (1 + 0.087 / 2) ** 5)  # 2025 NEV demand x 1.0435^5
+    assert got["nev"] == pytest.approx(NEV_2025 * (1 + 0.087 / 2) ** 5)  # 2025 NEV nowcast x 1.0435^5
     reference = demand.by_sector(demand.project(base)).loc[2030]
     for sector in demand.SECTORS:
         if sector != "nev":
@@ -326,3 +369,169 @@ def test_nowcast_is_actual_activity_times_smm_intensity():
     assert wind["nowcast_t"] == pytest.approx(8341 * 119.33 / 87)
     ac = now.loc[demand.SECTOR_LABELS["air_conditioner"]]
     assert np.isnan(ac["nowcast_t"]) and "January-November only" in ac["why"]
+
+
+# --- the check, the words and the results of notebook 02 (moved out of the notebook) -------------------
+
+def test_seed_reproduction_gives_back_every_seed_figure_and_sees_a_change():
+    result = demand.seed_arithmetic()
+    repro, max_diff = demand.seed_reproduction()
+    assert max_diff < 1e-6
+    assert repro.loc["total", ("seed 002, t", 2024)] == pytest.approx(110752)  # summed by hand above
+    assert repro.loc["total", ("model, t", 2025)] == pytest.approx(139235)
+    assert list(repro.index) == [demand.SECTOR_LABELS[s] for s in demand.SEED_SECTORS] + ["total"]
+    off = result.copy()
+    off.loc[(off["year"] == 2025) & (off["sector"] == "nev"), "demand_t"] += 1000.0
+    assert demand.seed_reproduction(off)[1] == pytest.approx(1000.0)
+
+
+def test_disagreement_lines_give_units_recomputed_and_stated_rates():
+    nev, ac = demand.disagreement_lines()
+    # seed 002 body: NEVs 12.888 -> 17.89 million (stated +29%); ACs 270 -> 330 million (stated +25%),
+    # sub-heading 320 million (stated +18%)
+    assert nev == f"- NEVs: 12.888 to 17.89 million is **{(17.89 / 12.888 - 1) * 100:+.1f}%**, not the stated \\+29%."
+    assert ac == (f"- Air conditioners: 270 to 330 million is **{(330 / 270 - 1) * 100:+.1f}%**, not the stated \\+25% "
+                  f"(the sub-heading's 320 million would be {(320 / 270 - 1) * 100:+.1f}%, against the \\+18% it states).")
+    assert demand.disagreement_text() == nev + "\n" + ac
+    assert demand.disagreement_text(demand.activity_rate_disagreements().iloc[0:0]) == \
+        "Every stated activity growth rate agrees with the units."
+
+
+def test_nowcast_text_names_each_sector_and_the_missing_ones():
+    text = demand.nowcast_text(demand.nowcast())
+    # CAAM 2025: 16,626,000 NEVs against SMM's 17,890,000; 75,000 t x 16.626 / 17.89
+    assert f"**NEVs**: nowcast {75000 * 16.626 / 17.89:,.0f} t against SMM's forecast 75,000 t" in text
+    assert "because 16,626,000 units were made, not 17,890,000" in text
+    assert text.endswith("Not yet possible for air conditioners, elevators, mobile phones, industrial robots (table).")
+
+
+def test_parameter_words():
+    assert demand.parameter_words("growth_pct_per_year.nev") == "the growth of NEVs"
+    assert demand.parameter_words("technology_share.wind") == "the NdFeB share of wind power"
+    assert demand.parameter_words("humanoid_units_factor") == "the number of humanoid robots"
+    assert len({demand.parameter_words(k) for k in demand.uncertain_keys()}) == len(demand.uncertain_keys())
+
+
+def test_results_keep_the_keys_and_add_answer_and_key_chart(base):
+    result = demand.project(base)
+    bands, torn = demand.mc_percentiles(base, 500, 1), demand.tornado(base)
+    out = demand.results(base, result=result, bands=bands, torn=torn, content=demand.element_content(result),
+                         intensities=demand.intensity_table(), now=demand.nowcast(), official=demand.official_figures(),
+                         reproduction_max_difference_t=0.0, tag="scenario 'base'")
+    assert list(out) == ["answer", "key_chart", "key_figures", "scenario", "parameters", "demand_by_sector", "totals_t",
+                         "monte_carlo_percentiles", "tornado", "element_content", "intensities",
+                         "seed_reproduction_max_difference_t", "nowcast_2025", "official_figures", "base_year",
+                         "base_year_vs_smm_forecast"]
+    assert out["key_chart"] == "demand_by_sector"
+    # 2030: every sector's 2025 figure x 1.087^5 (shares and intensities held), plus 5,000 robots x 3.5 kg
+    expected = TOTAL_2025 * 1.087 ** 5 + 5000 * 3.5 / 1000
+    assert out["key_figures"]["demand 2030"] == f"{expected:,.0f} t magnet"
+    assert list(out["key_figures"])[:3] == ["scenario", "demand 2025, base year (nowcast, 7 end uses)", "demand 2030"]
+    assert out["key_figures"]["demand 2025, base year (nowcast, 7 end uses)"] == (
+        f"{TOTAL_2025:,.0f} t magnet (2 of 6 sectors from actual activity; SMM's 2025 forecast 139,235 t)")
+    answer = out["answer"]
+    assert "\n" not in answer and answer.endswith(".") and answer.count(". ") == 0  # one sentence
+    assert f"about {round(TOTAL_2025, -3):,.0f} t in 2025 (a nowcast" in answer
+    assert f"to about {round(expected, -3):,.0f} t in 2030" in answer
+    assert "8.7% a year" in answer and "the growth of NEVs matters most" in answer and "(scenario 'base')" in answer
+    band = bands.set_index("year").loc[2030]
+    assert f"{float(f'{band.p5_t:.3g}'):,.0f}-{float(f'{band.p95_t:.3g}'):,.0f} t" in answer
+
+
+def test_notebook_02_is_thin():
+    """No chart code, no loops or functions, no results dict assembled in the notebook (issue 12)."""
+    import re
+
+    source = (paths.NOTEBOOKS / f"{NB}.py").read_text(encoding="utf-8")
+    code = "\n".join(line.split("  #")[0] for line in source.splitlines() if not line.lstrip().startswith("#"))
+    for banned in ("ax.", "plt.", "matplotlib", "lambda", "def ", "results = {", "itertuples", "iterrows"):
+        assert banned not in code, banned
+    assert not re.search(r"^\s*(for|while) ", code, re.M)
+    assert not re.search(r"\bfor\b .* \bin\b", code)  # no comprehension either
+
+
+# --- a new actual year moves the base year, with no notebook edit -----------------------------------
+
+FIXTURE_SOURCE = "fixture_nev_output_2026"
+NEV_2026_MILLION = 20.5  # the fixture's 2026 NEV output, million units
+
+
+def _project_with_2026(tmp_path):
+    """A copy of the project whose data/ holds one more actual year: a (made-up) full-year 2026 NEV
+    output, released in January 2027 as an official figure. Nothing else changes, no notebook included."""
+    import project_copy
+
+    project = project_copy.make(tmp_path / "project")
+    with open(project / "data" / "sources.csv", "a", newline="", encoding="utf-8") as fh:
+        csv.writer(fh, lineterminator="\n").writerow(
+            [FIXTURE_SOURCE, "official", "Fixture association", "Fixture: NEV output 2026", "2027-01-15", "", "", "", "", "",
+             "test fixture"])
+    with open(project / "data" / "demand_china.csv", "a", newline="", encoding="utf-8") as fh:
+        csv.writer(fh, lineterminator="\n").writerow(
+            ["nev", 2026, 12, "actual", "activity", "official", NEV_2026_MILLION, "million_units", FIXTURE_SOURCE,
+             f"NEV output reached {NEV_2026_MILLION} million units in 2026", "test fixture"])
+    return project
+
+
+_IN_THE_COPY = """
+import json
+from analysis import demand, paths
+base = demand.load_scenario(paths.SCENARIOS / "02_demand_buildup" / "base.yaml")
+result = demand.project(base)
+bands = demand.mc_percentiles(base, 200, 1)
+print(json.dumps({"root": str(paths.ROOT), "base_year": demand.base_year(), "base_year_of": demand.base_year_of(result),
+                  "rows": result[["year", "sector", "basis", "activity", "demand_t"]].to_dict("records"),
+                  "band_years": bands.loc[bands["p5_t"] != bands["p95_t"], "year"].tolist(),
+                  "text": demand.base_year_text(result)}))
+"""
+
+
+def test_a_new_actual_year_moves_the_base_year(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    project = _project_with_2026(tmp_path)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ND_MARKET_")}
+    env["PYTHONPATH"] = str(project)
+    done = subprocess.run([sys.executable, "-c", _IN_THE_COPY], cwd=project, env=env, capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode == 0, done.stderr
+    out = json.loads(done.stdout)
+    assert out["root"] == str(project)
+    assert out["base_year"] == out["base_year_of"] == 2026
+    rows = {(r["year"], r["sector"]): r for r in out["rows"]}
+    nev26, ac26 = rows[(2026, "nev")], rows[(2026, "air_conditioner")]
+    # NEVs: the 2026 actual x SMM's 2025 kg per NEV (75,000 t / 17.89 million)
+    assert nev26["basis"] == "nowcast" and nev26["activity"] == pytest.approx(NEV_2026_MILLION * 1e6)
+    assert nev26["demand_t"] == pytest.approx(75000 * NEV_2026_MILLION / 17.89)
+    # air conditioners: no 2026 actual, so SMM's 2025 figure grown one year at the base scenario's 8.7%
+    assert ac26["basis"] == "scenario growth, no actual yet" and ac26["demand_t"] == pytest.approx(26000 * 1.087)
+    # the projection starts after 2026: 2027 is the base year's figure grown once
+    assert rows[(2027, "nev")]["basis"] == "projection"
+    assert rows[(2027, "nev")]["demand_t"] == pytest.approx(75000 * NEV_2026_MILLION / 17.89 * 1.087)
+    assert rows[(2030, "nev")]["demand_t"] == pytest.approx(75000 * NEV_2026_MILLION / 17.89 * 1.087 ** 4)
+    assert rows[(2025, "nev")]["demand_t"] == pytest.approx(NEV_2025)  # 2025 keeps its nowcast
+    assert out["band_years"] == [2027, 2028, 2029, 2030]  # the Monte Carlo starts after the base year too
+    assert "The projection starts from **2026**" in out["text"]
+    assert ("In 2026, wind power, air conditioners, elevators, mobile phones and industrial robots have no full-year "
+            "actual yet") in out["text"]
+
+
+@pytest.mark.notebook
+def test_notebook_02_projects_from_a_new_actual_year_unedited(tmp_path, monkeypatch):
+    """The committed notebook, run on the copy with a 2026 actual: its results start the projection in 2027."""
+    project = _project_with_2026(tmp_path)
+    for key in [k for k in os.environ if k.startswith("ND_MARKET_")]:
+        monkeypatch.delenv(key)
+    monkeypatch.setenv("PYTHONPATH", str(project))
+    monkeypatch.setenv(report.OUTPUT_DIR_ENV, str(tmp_path / "out"))
+    pm.execute_notebook(str(project / "notebooks" / f"{NB}.ipynb"), str(tmp_path / "out.ipynb"), kernel_name=report.kernel_name(),
+                        cwd=str(project / "notebooks"), progress_bar=False)
+    results = json.loads((tmp_path / "out" / f"{NB}.results.json").read_text(encoding="utf-8"))
+    assert results["base_year"] == 2026
+    assert "demand 2026, base year (nowcast, 7 end uses)" in results["key_figures"]
+    assert "growth 2026-2030" in results["key_figures"]
+    assert [r["year"] for r in results["monte_carlo_percentiles"] if r["p5_t"] != r["p95_t"]] == [2027, 2028, 2029, 2030]
+    nev26 = next(r for r in results["demand_by_sector"] if r["year"] == 2026 and r["sector"] == "nev")
+    assert nev26["basis"] == "nowcast" and nev26["demand_t"] == pytest.approx(75000 * NEV_2026_MILLION / 17.89, abs=1e-6)

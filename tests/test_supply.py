@@ -168,6 +168,9 @@ def test_annual_exports_scope():
 
 # --- the balance ----------------------------------------------------------------------------------
 
+END_USES_2025 = 75000 * 16.626 / 17.89 + 8341 * 119.33 / 87 + 26000 + 7368 + 3698 + 18828
+
+
 def test_balance_adds_up(base):
     b = supply.magnet_balance(base).set_index("year")
     for year in (2024, 2025):
@@ -176,8 +179,9 @@ def test_balance_adds_up(base):
         assert r.end_uses_pct + r.exports_pct + r.residual_pct == pytest.approx(100)
     # 246,500 (seed 002) - 110,752 (seed 002 end uses) - 58,152 (Adamas) = 77,596
     assert b.loc[2024, "residual_t"] == pytest.approx(246500 - 110752 - 58152)
-    # 265,000 - 139,235 - 57,392 = 68,373
-    assert b.loc[2025, "residual_t"] == pytest.approx(265000 - 139235 - 57392)
+    # 2025 end uses: the demand build-up's nowcast (NEVs and wind from the 2025 actuals, CAAM 16.626 million
+    # NEVs and NEA 119.33 GW, at SMM's intensities; the other four sectors SMM's forecast)
+    assert b.loc[2025, "residual_t"] == pytest.approx(265000 - END_USES_2025 - 57392)
 
 
 def test_ndpr_balance_in_oxide_terms(base, chain):
@@ -194,9 +198,9 @@ def test_requirement_path(base, chain):
     b = supply.magnet_balance(base)
     path = supply.requirement_path(base, b, chain, 0.0, 10.0).set_index("year")
     assert path.loc[2024, "requirement_t"] == pytest.approx(246500)
-    # 2027: end uses + (57,392 + 68,373) x 1.1^2, quota flat
+    # 2027: end uses + (2025 exports + 2025 residual) x 1.1^2, quota flat
     end_2027 = demand.totals(base).loc[2027]
-    assert path.loc[2027, "requirement_t"] == pytest.approx(end_2027 + (57392 + 68373) * 1.1 ** 2)
+    assert path.loc[2027, "requirement_t"] == pytest.approx(end_2027 + (265000 - END_USES_2025) * 1.1 ** 2)
     assert path.loc[2030, "mining_quota_t_reo"] == 270000
 
 
@@ -308,9 +312,9 @@ def test_notebook_runs_with_the_high_demand_scenario(run_notebook):
     end_uses = demand.totals(high)
     path = {row["year"]: row for row in r["requirement_path"]}
     assert path[2030]["end_uses_t"] == pytest.approx(end_uses.loc[2030])
-    # after 2025 exports + other uses stay at their 2025 level (57,392 + 68,373 t) by default
-    assert path[2030]["requirement_t"] == pytest.approx(end_uses.loc[2030] + 57392 + 68373)
-    # 2024-2025 are seed 002 in every scenario: the balance is the same as the base's
+    # after 2025 exports + other uses stay at their 2025 level (production 265,000 t less the 2025 end uses) by default
+    assert path[2030]["requirement_t"] == pytest.approx(end_uses.loc[2030] + 265000 - END_USES_2025)
+    # 2024 is seed 002 and 2025 the nowcast in every scenario: the balance is the same as the base's
     assert {b["year"]: b["residual_t"] for b in r["magnet_balance"]}[2024] == pytest.approx(246500 - 110752 - 58152)
     need = 0.25 * demand.by_sector(high).loc[2030].sum()
     assert r["crma"][0]["needed_recycled_t"] == pytest.approx(need, rel=1e-6)
@@ -352,7 +356,8 @@ def test_balance_band_and_its_conclusions(base, chain):
     assert hi["production_ndpr_oxide_t"] == pytest.approx(chain.magnet_to_ndpr_oxide(300000))
     c = supply.band_conclusions(band).set_index(["year", "conclusion"])["verdict"]
     assert c[(2024, "magnets are left for uses outside the build-up (residual > 0)")] == "holds across the range"
-    # 139,235 t of end uses is above half of 265,000 t but below half of 284,000 t
+    # 2025 end uses (the nowcast) are above half of 265,000 t but below half of 284,000 t
+    assert 265000 / 2 < END_USES_2025 < 284000 / 2
     assert c[(2025, "the build-up's end uses take more than half of output")] == "depends on which output figure is right"
     cross = supply.ndpr_cross_check(band).set_index("published")
     assert cross.loc["Pr-Nd oxide consumption 2024", "inside_range"]          # 96,000 t

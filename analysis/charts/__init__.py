@@ -8,6 +8,7 @@ writes its plotted values as a CSV next to the report (``<run>.<chart>.csv``; ou
 ``scratch/``, never in ``reports/``) and puts a download link under the figure, as OWID's grapher does.
 
 - :mod:`analysis.charts.prices`: the price history, forecast band and seed 000's table (notebook 01)
+- :mod:`analysis.charts.demand`: demand by end use, its projection and uncertainty (notebook 02)
 - :mod:`analysis.charts.supply`: supply balance and recycling (notebook 04)
 - :mod:`analysis.charts.forecasts`: forecasts against outcomes (notebook 05)
 

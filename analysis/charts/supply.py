@@ -12,9 +12,9 @@ import seaborn as sns
 
 from analysis import demand, plotting
 from analysis.charts import Chart
+from analysis.charts.demand import SECTOR_COLOURS  # one colour per sector in every chart
 
-KT = mticker.FuncFormatter(lambda x, _: f"{x / 1000:,.0f}")
-SECTOR_COLOURS = dict(zip(demand.SECTORS, sns.color_palette("tab10", len(demand.SECTORS))))
+KT = plotting.KT
 QUOTA_COLOURS = {"rock": "#4c72b0", "ion_adsorption": "#dd8452", "total": "#9a9a9a"}
 EXPORTS_COLOUR, RESIDUAL_COLOUR = "#555555", "#cccccc"
 NEED_COLOUR, QUOTA_COLOUR, END_USES_COLOUR = "#d62728", "#2ca02c", "#1f77b4"
@@ -140,7 +140,8 @@ def magnet_balance(balance: pd.DataFrame, by_sector: pd.DataFrame, exports: pd.D
     ax.set_title(f"Where China's magnet production goes, kt of magnet, {balance['year'].min()}-{balance['year'].max()}")
     ax.legend(loc="upper left", bbox_to_anchor=(1, 1), fontsize=8)
     ids = list(dict.fromkeys([demand.SEED_SOURCE, *exports["source_ids"]]))
-    plotting.source_note(fig, ids, "End uses: seed 002 sector figures (the demand build-up). 2024 exports: Adamas, magnets and "
+    plotting.source_note(fig, ids, "End uses: the demand build-up (2024 seed 002; 2025 a nowcast from actual activity where published, "
+                                   "else seed 002). 2024 exports: Adamas, magnets and "
                                    "alloys (broader than customs). Residual computed as production minus end uses minus exports.")
     return Chart(fig, ids, parts.drop(columns=["left_t", "sector"]), "magnet_balance")
 
