@@ -35,7 +35,7 @@ def _consistency(args: argparse.Namespace) -> int:
 def _report(args: argparse.Namespace) -> int:
     from analysis import report
 
-    return report.build(notebooks=args.notebooks or None, force=args.force, jobs=args.jobs)
+    return report.build(notebooks=args.notebooks or None, force=args.force, jobs=args.jobs, pdf=not args.no_pdf)
 
 
 def _positive_int(text: str) -> int:
@@ -63,6 +63,7 @@ def main(argv: list[str] | None = None) -> int:
     r.add_argument("notebooks", nargs="*", help="notebook names to build (default: all)")
     r.add_argument("--force", action="store_true", help="re-execute even if inputs are unchanged")
     r.add_argument("-j", "--jobs", type=_positive_int, default=2, help="notebooks run in parallel, at least 1 (default: 2)")
+    r.add_argument("--no-pdf", action="store_true", help="do not print reports/brief.pdf (headless Chromium, a few seconds)")
     r.set_defaults(func=_report)
     args = parser.parse_args(argv)  # a usage error exits 2, as argparse does
     try:
