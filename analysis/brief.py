@@ -100,7 +100,10 @@ def write_thumbnail(folder: Path, run_name: str) -> Path | None:
     png = key_chart_png(notebook, run_name, key_chart if isinstance(key_chart, str) else None)
     if png is None:
         return None
-    image = Image.open(io.BytesIO(png)).convert("RGB")
+    try:
+        image = Image.open(io.BytesIO(png)).convert("RGB")
+    except (OSError, ValueError):  # not an image PIL can read: the brief shows "no chart", the report is fine
+        return None
     image.thumbnail((THUMB_WIDTH, THUMB_WIDTH * 2), Image.LANCZOS)
     out = folder / f"{run_name}{THUMB_SUFFIX}"
     image.save(out, format="PNG", optimize=True)  # no timestamp: identical charts give identical files

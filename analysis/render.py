@@ -91,7 +91,7 @@ main{max-width:72rem;margin:0 auto}
 .jp-RenderedImage img,.jp-OutputArea-output img{width:100%;max-width:100%;height:auto}
 nav.toc,footer.report-end{font-family:var(--jp-content-font-family,system-ui,sans-serif);font-size:var(--jp-content-font-size1,14px);line-height:1.5}
 nav.toc{border:1px solid #ddd;background:#fafafa;padding:.4rem 1rem;margin:.5rem 0 1rem var(--jp-cell-padding,5px)}
-nav.toc h2{font-size:1.05em;margin:.2rem 0;font-weight:600} nav.toc ol{margin:.1rem 0;padding-left:1.6rem} nav.toc ol ol{padding-left:1.2rem}
+nav.toc h2{font-size:1.05em;margin:.2rem 0;font-weight:600} nav.toc ol{margin:.1rem 0;padding-left:1.6rem} nav.toc ol ol{margin:0;padding-left:1.2rem;list-style:lower-alpha}
 nav.toc a,footer.report-end a{color:#0550ae;text-decoration:underline}
 .chart-data{font-size:.9rem;margin:.1rem 0 1rem} footer.report-end{border-top:1px solid #ccc;margin:2rem 0 1rem var(--jp-cell-padding,5px);padding:.5rem 0}
 @media print{nav.toc{break-inside:avoid}}
@@ -112,22 +112,21 @@ def headings(body: str) -> list[tuple[int, str, str]]:
 
 
 def toc_html(found: list[tuple[int, str, str]]) -> str:
-    """An escaped, nested table of contents; each link is ``#`` plus the heading's URL-quoted id."""
-    if not found:
-        return ""
-    parts, depth = [], 0
+    """An escaped table of contents, h3 entries nested under the h2 before them; each link is ``#``
+    plus the heading's URL-quoted id."""
+    entries: list[tuple[str, list[str]]] = []
     for level, anchor, text in found:
-        want = 1 if level == 2 or depth == 0 else 2
-        while depth < want:
-            parts.append("<ol>")
-            depth += 1
-        while depth > want:
-            parts.append("</ol>")
-            depth -= 1
         href = html.escape("#" + urllib.parse.quote(anchor, safe="-_.~!$&'()*+,;=:@/?"), quote=True)
-        parts.append(f'<li><a href="{href}">{html.escape(text)}</a></li>')
-    parts.append("</ol>" * depth)
-    return f'<nav class="toc" aria-label="Contents"><h2>Contents</h2>{"".join(parts)}</nav>'
+        entry = f'<a href="{href}">{html.escape(text)}</a>'
+        if level == 3 and entries:
+            entries[-1][1].append(entry)
+        else:
+            entries.append((entry, []))
+    if not entries:
+        return ""
+    items = "".join(f"<li>{entry}" + (f"<ol>{''.join(f'<li>{k}</li>' for k in kids)}</ol>" if kids else "") + "</li>"
+                    for entry, kids in entries)
+    return f'<nav class="toc" aria-label="Contents"><h2>Contents</h2><ol>{items}</ol></nav>'
 
 
 def finish_page(body: str, results_name: str | None) -> str:

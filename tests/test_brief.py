@@ -74,6 +74,10 @@ def test_a_run_without_charts_gets_no_thumbnail(tmp_path):
     _executed(tmp_path, "10_x", [])
     assert brief.write_thumbnail(tmp_path, "10_x") is None
     assert brief.write_thumbnail(tmp_path, "11_no_notebook") is None
+    nb = nbformat.read(tmp_path / "10_x.ipynb", as_version=4)
+    nb.cells[1].outputs = [nbformat.v4.new_output("display_data", data={"image/png": base64.b64encode(b"not a png").decode()})]
+    nbformat.write(nb, tmp_path / "10_x.ipynb")
+    assert brief.write_thumbnail(tmp_path, "10_x") is None, "an unreadable image costs the thumbnail, not the build"
     assert not list(tmp_path.glob("*.thumb.png"))
 
 
@@ -265,6 +269,7 @@ def test_report_pages_get_contents_whose_anchors_resolve_and_a_results_link():
     for href in anchors.toc:  # a browser looks the fragment up percent-decoded
         assert href.startswith("#") and urllib.parse.unquote(href[1:]) in anchors.ids
     nav = page[page.index("<nav"):page.index("</nav>")]
+    assert re.search(r"<li><a [^>]*>25% of it[^<]*</a><ol><li><a [^>]*>A detail</a></li></ol></li>", nav), "h3 nested in its h2's item"
     assert nav.index("25% of it") < nav.index("A detail") < nav.index("Caveats") and "¶" not in nav
     assert page.index("<nav") > page.index("intro") and page.index("<nav") < page.index('id="cell-id=cell-1"'), \
         "the contents follow the title and introduction"
