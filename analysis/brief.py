@@ -425,20 +425,50 @@ def chromium() -> str | None:
     return None
 
 
-def print_pdf(page: Path, out: Path, timeout_s: float = 60) -> str:
-    """Print ``page`` to ``out`` with headless Chromium; return one line saying what happened."""
-    browser = chromium()
-    if browser is None:
-        return f"no Chromium found (set {CHROMIUM_ENV} or install Debian's chromium): {out.name} skipped"
-    with tempfile.TemporaryDirectory(prefix="nd-chromium-") as profile:
+class PdfJob:
+    """Headless Chromium printing ``page`` to ``out``, started at once: the build does other work
+    meanwhile, then calls :meth:`wait` (or :meth:`kill`, on Ctrl-C)."""
+
+    def __init__(self, page: Path, out: Path):
+        self.out, self.proc, self.message = Path(out), None, ""
+        browser = chromium()
+        if browser is None:
+            self.message = f"no Chromium found (set {CHROMIUM_ENV} or install Debian's chromium): {self.out.name} skipped"
+            return
+        self.profile = tempfile.TemporaryDirectory(prefix="nd-chromium-")
         cmd = [browser, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--no-pdf-header-footer",
                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-               f"--user-data-dir={profile}", f"--print-to-pdf={out}", Path(page).resolve().as_uri()]
+               f"--user-data-dir={self.profile.name}", f"--print-to-pdf={self.out}", Path(page).resolve().as_uri()]
         try:
-            subprocess.run(cmd, capture_output=True, timeout=timeout_s, check=False)
-        except (OSError, subprocess.TimeoutExpired) as err:
-            return f"Chromium could not print {out.name} ({type(err).__name__}): skipped"
-    if not out.is_file() or out.stat().st_size == 0:
-        out.unlink(missing_ok=True)
-        return f"Chromium did not write {out.name}: skipped"
-    return f"printed {out.name}"
+            self.proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
+        except OSError as err:
+            self.message = f"Chromium could not start ({err.strerror}): {self.out.name} skipped"
+            self.profile.cleanup()
+
+    def kill(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+        if self.proc is not None:
+            self.profile.cleanup()
+
+    def wait(self, timeout_s: float = 60) -> str:
+        """One line saying what happened; a PDF that was not written completely is removed."""
+        if self.proc is None:
+            return self.message
+        try:
+            self.proc.wait(timeout=timeout_s)
+        except subprocess.TimeoutExpired:
+            self.kill()
+            self.out.unlink(missing_ok=True)
+            return f"Chromium did not finish {self.out.name} within {timeout_s:.0f} s: skipped"
+        self.profile.cleanup()
+        if not self.out.is_file() or self.out.stat().st_size == 0:
+            self.out.unlink(missing_ok=True)
+            return f"Chromium did not write {self.out.name}: skipped"
+        return f"printed {self.out.name}"
+
+
+def print_pdf(page: Path, out: Path, timeout_s: float = 60) -> str:
+    """Print ``page`` to ``out`` with headless Chromium; return one line saying what happened."""
+    return PdfJob(page, out).wait(timeout_s)

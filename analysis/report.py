@@ -544,11 +544,15 @@ def _site(build_dir: Path, target: Path, runs: list[Run], ordered: list[dict], s
     }
     change = brief.changes(previous, target, manifest, build_dir)  # target still holds the published results
     render.write_index(build_dir, runs, manifest["git_commit"], change=change, with_changes=True)
-    with cf.ThreadPoolExecutor(max_workers=1) as printer:
-        printed = printer.submit(brief.print_pdf, build_dir / "index.html", build_dir / brief.PDF_NAME) if pdf else None
+    printer = brief.PdfJob(build_dir / "index.html", build_dir / brief.PDF_NAME) if pdf else None
+    try:
         for s in manifest["runs"]:
             s["outputs"] = _outputs(build_dir, s["run"])
-        print(printed.result() if printed else f"{brief.PDF_NAME} not printed (--no-pdf)", flush=True)
+    except BaseException:
+        if printer:
+            printer.kill()
+        raise
+    print(printer.wait() if printer else f"{brief.PDF_NAME} not printed (--no-pdf)", flush=True)
     manifest["index_sha256"] = _sha256(build_dir / "index.html")
     if (build_dir / brief.PDF_NAME).exists():
         manifest["brief_pdf_sha256"] = _sha256(build_dir / brief.PDF_NAME)
