@@ -35,7 +35,7 @@ def _consistency(args: argparse.Namespace) -> int:
 def _report(args: argparse.Namespace) -> int:
     from analysis import report
 
-    return report.build(notebooks=args.notebooks or None, force=args.force, jobs=args.jobs)
+    return report.build(notebooks=args.notebooks or None, force=args.force, jobs=args.jobs, pdf=not args.no_pdf)
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -90,6 +90,7 @@ def main(argv: list[str] | None = None) -> int:
     r.add_argument("notebooks", nargs="*", help="notebook names to build (default: all)")
     r.add_argument("--force", action="store_true", help="re-execute even if inputs are unchanged")
     r.add_argument("-j", "--jobs", type=_positive_int, default=2, help="notebooks run in parallel, at least 1 (default: 2)")
+    r.add_argument("--no-pdf", action="store_true", help="do not print reports/brief.pdf (headless Chromium, a few seconds)")
     r.set_defaults(func=_report)
     s = sub.add_parser("serve", help="serve the built reports on http://127.0.0.1:8000/ (links work, unlike in Lab's HTML viewer)")
     s.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default: 8000; 0 picks a free one)")

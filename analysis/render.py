@@ -17,7 +17,7 @@ from __future__ import annotations
 import copy
 import functools
 import html
-import json
+import re
 import urllib.parse
 from pathlib import Path
 
@@ -68,7 +68,8 @@ def _markdown_outputs_to_html(nb) -> None:
 
 
 def render_html(executed, out_html: Path) -> None:
-    """Render an executed notebook (a path, or the notebook itself) to sanitised HTML without code cells or prompts."""
+    """Render an executed notebook (a path, or the notebook itself) to sanitised HTML without code cells or
+    prompts, with a table of contents and, when the run wrote one, a link to its results file at the end."""
     import nbformat
 
     nb = nbformat.read(executed, as_version=4) if isinstance(executed, (str, Path)) else copy.deepcopy(executed)
@@ -79,7 +80,70 @@ def render_html(executed, out_html: Path) -> None:
     nb, _ = _sanitizer().preprocess(nb, {})
     title = str(nb.metadata.get("title", Path(out_html).stem))
     body, _ = _html_exporter().from_notebook_node(nb, resources={"metadata": {"name": html.escape(title)}})
+    results = Path(out_html).with_name(f"{Path(out_html).stem}.results.json")
+    body = finish_page(body, results.name if results.exists() else None)
     Path(out_html).write_text(body, encoding="utf-8")
+
+
+# The page's own additions, after nbconvert: a table of contents, charts at the text column's width, a footer.
+REPORT_STYLE = """<style>
+main{max-width:72rem;margin:0 auto}
+.jp-RenderedImage img,.jp-OutputArea-output img{width:100%;max-width:100%;height:auto}
+nav.toc,footer.report-end{font-family:var(--jp-content-font-family,system-ui,sans-serif);font-size:var(--jp-content-font-size1,14px);line-height:1.5}
+nav.toc{border:1px solid #ddd;background:#fafafa;padding:.4rem 1rem;margin:.5rem 0 1rem var(--jp-cell-padding,5px)}
+nav.toc h2{font-size:1.05em;margin:.2rem 0;font-weight:600} nav.toc ol{margin:.1rem 0;padding-left:1.6rem} nav.toc ol ol{margin:0;padding-left:1.2rem;list-style:lower-alpha}
+nav.toc a,footer.report-end a{color:#0550ae;text-decoration:underline}
+.chart-data{font-size:.9rem;margin:.1rem 0 1rem} footer.report-end{border-top:1px solid #ccc;margin:2rem 0 1rem var(--jp-cell-padding,5px);padding:.5rem 0}
+@media print{nav.toc{break-inside:avoid}}
+</style>"""
+_HEADING = re.compile(r'<h([23]) id="([^"]*)"[^>]*>(.*?)</h\1>', re.S)
+_TAG = re.compile(r"<[^>]+>")
+
+
+def headings(body: str) -> list[tuple[int, str, str]]:
+    """``(level, id, text)`` of every h2 and h3 that nbconvert gave an id, in page order (inside ``<main>``)."""
+    start = body.find("<main")
+    found = []
+    for m in _HEADING.finditer(body, max(start, 0)):
+        text = html.unescape(_TAG.sub("", m.group(3))).replace("\u00b6", "").strip()
+        if text:
+            found.append((int(m.group(1)), html.unescape(m.group(2)), text))
+    return found
+
+
+def toc_html(found: list[tuple[int, str, str]]) -> str:
+    """An escaped table of contents, h3 entries nested under the h2 before them; each link is ``#``
+    plus the heading's URL-quoted id."""
+    entries: list[tuple[str, list[str]]] = []
+    for level, anchor, text in found:
+        href = html.escape("#" + urllib.parse.quote(anchor, safe="-_.~!$&'()*+,;=:@/?"), quote=True)
+        entry = f'<a href="{href}">{html.escape(text)}</a>'
+        if level == 3 and entries:
+            entries[-1][1].append(entry)
+        else:
+            entries.append((entry, []))
+    if not entries:
+        return ""
+    items = "".join(f"<li>{entry}" + (f"<ol>{''.join(f'<li>{k}</li>' for k in kids)}</ol>" if kids else "") + "</li>"
+                    for entry, kids in entries)
+    return f'<nav class="toc" aria-label="Contents"><h2>Contents</h2><ol>{items}</ol></nav>'
+
+
+def finish_page(body: str, results_name: str | None) -> str:
+    """Add the table of contents after the cell with the title (and introduction), the house style
+    for charts, and a footer linking the results file and the brief. Adds only escaped text."""
+    body = body.replace("</head>", REPORT_STYLE + "\n</head>", 1)
+    toc = toc_html(headings(body))
+    title = body.find("<h1", max(body.find("<main"), 0))
+    second = body.find('<div class="jp-Cell ', title) if title >= 0 else -1
+    if toc and second >= 0:
+        body = body[:second] + toc + "\n" + body[second:]
+    elif toc:
+        body = body.replace("<main>", "<main>" + toc, 1)
+    links = ([f'<a href="{link(results_name)}" download>This report\'s key figures and results (JSON)</a>']
+             if results_name else []) + ['<a href="index.html">All reports: the brief</a>']
+    footer = f'<footer class="report-end"><p>{" · ".join(links)}</p></footer>'
+    return body.replace("</main>", footer + "</main>", 1) if "</main>" in body else body.replace("</body>", footer + "</body>", 1)
 
 
 def notebook_summary(notebook: Path) -> tuple[str, str]:
@@ -101,32 +165,8 @@ def link(name: str) -> str:
     return html.escape(urllib.parse.quote(name), quote=True)
 
 
-def write_index(build_dir: Path, runs, commit: str) -> None:
-    """The landing page: one card per report with its summary and key figures, every string escaped."""
-    cards = []
-    for run in runs:
-        title, summary = notebook_summary(run.notebook)
-        results_file = Path(build_dir) / f"{run.name}.results.json"
-        figures, as_of = "", ""
-        if results_file.exists():
-            results = json.loads(results_file.read_text(encoding="utf-8"))
-            key = results.get("key_figures", {})
-            items = "".join(f"<li>{html.escape(str(k))}: <b>{html.escape(str(v))}</b></li>" for k, v in key.items())
-            figures = f"<ul>{items}</ul>" if items else ""
-            if results.get("data_as_of"):
-                as_of = f' <small>(data to {html.escape(str(results["data_as_of"]))})</small>'
+def write_index(build_dir: Path, runs, commit: str, change: dict | None = None, with_changes: bool = False) -> None:
+    """The landing page, a brief of every report (:func:`analysis.brief.write_index`), every string escaped."""
+    from analysis import brief
 
-        scenario = "" if run.scenario == "default" else f" <small>(scenario: {html.escape(run.scenario)})</small>"
-        cards.append(f'<section><h2><a href="{link(run.name + ".html")}">{html.escape(title)}</a>{scenario}{as_of}</h2>'
-                     f"<p>{html.escape(summary)}</p>{figures}</section>")
-    page = f"""<!doctype html><html lang="en"><head><meta charset="utf-8">
-<title>Nd / NdFeB market reports</title>
-<style>body{{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;line-height:1.5}}
-section{{border-top:1px solid #ccc;padding:.5rem 0}} small{{color:#666}}</style></head><body>
-<h1>Nd / NdFeB market reports</h1>
-<p>Reproducible, parameterised analyses of the neodymium and NdFeB magnet market. Every figure names its
-source; see each report's notes. Built from commit <code>{html.escape(commit[:12])}</code>.</p>
-{''.join(cards)}
-</body></html>
-"""
-    (Path(build_dir) / "index.html").write_text(page, encoding="utf-8")
+    brief.write_index(build_dir, runs, commit, change=change, with_changes=with_changes)

@@ -30,7 +30,7 @@ import time
 from importlib import metadata
 from pathlib import Path
 
-from analysis import cache, paths, render
+from analysis import brief, cache, paths, render
 from analysis.runs import Run, RunError, check_parameters, discover, display_path
 
 KERNEL_NAME = "nd-market"
@@ -169,6 +169,7 @@ def execute_run(run: Run, build_dir: str, kernel: str, shared_cache: str | None 
                                            on_cell_executed=on_cell, request_save_on_cell_execute=False,
                                            extra_arguments=["--IPKernelApp.log_level=CRITICAL"])
             render.render_html(executed, Path(build_dir) / f"{run.name}.html")
+            brief.write_thumbnail(Path(build_dir), run.name)
         except Exception as exc:  # noqa: BLE001 - every failure is reported in the status table
             message = str(exc).strip().splitlines()
             status, error = "failed", f"{type(exc).__name__}: {message[-1] if message else ''}"
@@ -397,8 +398,9 @@ def read_manifest(path: Path, quiet: bool = False) -> dict:
 
 
 def _outputs(build_dir: Path, name: str) -> dict[str, str]:
-    """Checksums of a run's published files: notebook, report, results and its charts' data (CSV)."""
-    files = [build_dir / f"{name}{s}" for s in (".ipynb", ".html", ".results.json")]
+    """Checksums of a run's published files: notebook, report, results, key-chart thumbnail and its
+    charts' data (CSV)."""
+    files = [build_dir / f"{name}{s}" for s in (".ipynb", ".html", ".results.json", brief.THUMB_SUFFIX)]
     files += sorted(build_dir.glob(f"{glob.escape(name)}.*.csv"))
     return {f.name: _sha256(f) for f in files if f.exists()}
 
@@ -420,9 +422,12 @@ def unverified(target: Path, manifest: dict) -> tuple[set[str], list[str]]:
                 mismatched.add(r["run"])
         if not files:
             mismatched.add(r["run"])  # a manifest from before checksums: verify by rebuilding
-    index = target / "index.html"
-    if manifest and (not index.is_file() or _sha256(index) != manifest.get("index_sha256")):
-        listed.discard("index.html")
+    for page, key in (("index.html", "index_sha256"), (brief.PDF_NAME, "brief_pdf_sha256")):
+        f = target / page
+        if f.is_file() and _sha256(f) == manifest.get(key):
+            listed.add(page)
+        else:
+            listed.discard(page)
     strays = sorted(p.name for p in target.iterdir() if p.name not in listed) if target.is_dir() else []
     return mismatched, strays
 
@@ -496,7 +501,8 @@ def _plan(selected: list[Run], notebooks, force: bool, target: Path, previous: d
     return runs, cached, todo, hashes, shared, dirty
 
 
-def _finish(build_dir: Path, target: Path, runs: list[Run], statuses: dict, shared: str) -> int:
+def _finish(build_dir: Path, target: Path, runs: list[Run], statuses: dict, shared: str, previous: dict,
+            pdf: bool = True) -> int:
     """Status table; then either publish the build (exit 0) or keep the failed notebooks aside (exit 1)."""
     ordered = [statuses[r.name] for r in runs]
     _print_table(ordered)
@@ -512,26 +518,52 @@ def _finish(build_dir: Path, target: Path, runs: list[Run], statuses: dict, shar
         print(f"\nFAILED: {names}. The last good reports are untouched; the failed notebooks, with their "
               f"errors, are in {display_path(keep)}/", file=sys.stderr)
         return 1
-    render.write_index(build_dir, runs, _git_commit())
-    for s in ordered:
-        s["outputs"] = _outputs(build_dir, s["run"])
-    manifest = {
-        "git_commit": _git_commit(),
-        "built_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-        "package_versions": _versions(),
-        "validated_inputs": shared,
-        "input_checksums": {str(p.relative_to(paths.ROOT)): _sha256(p) for p in sorted(input_files())},
-        "index_sha256": _sha256(build_dir / "index.html"),
-        "runs": [{"run": s["run"], **{k: v for k, v in s.items() if k != "run"}} for s in ordered],
-    }
+    manifest = _site(build_dir, target, runs, ordered, shared, previous, pdf)
     (build_dir / MANIFEST).write_text(json.dumps(manifest, indent=2, default=str) + "\n", encoding="utf-8")
     _publish(build_dir, target)
     print(f"\npublished {len(runs)} report(s) to {display_path(target)}/index.html")
     return 0
 
 
-def build(notebooks: list[str] | None = None, force: bool = False, jobs: int = 2, target: Path | None = None) -> int:
-    """Build the reports into ``target`` (default reports/); return the exit code.
+def _site(build_dir: Path, target: Path, runs: list[Run], ordered: list[dict], shared: str, previous: dict,
+          pdf: bool) -> dict:
+    """Thumbnails, the brief (index.html, what changed since the published build in ``target``) and
+    its PDF; returns the manifest. The PDF is printed while the published files are checksummed."""
+    notebooks = {r.name: r.notebook for r in runs}
+    for s in ordered:
+        if not (build_dir / f"{s['run']}{brief.THUMB_SUFFIX}").exists():
+            brief.write_thumbnail(build_dir, s["run"])  # a run cached from a build that made none
+        s["notebook_sha256"] = _sha256(notebooks[s["run"]])
+    manifest = {
+        "git_commit": _git_commit(),
+        "built_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "package_versions": _versions(),
+        "validated_inputs": shared,
+        "input_checksums": {str(p.relative_to(paths.ROOT)): _sha256(p) for p in sorted(input_files())},
+        "runs": [{"run": s["run"], **{k: v for k, v in s.items() if k != "run"}} for s in ordered],
+    }
+    change = brief.changes(previous, target, manifest, build_dir)  # target still holds the published results
+    render.write_index(build_dir, runs, manifest["git_commit"], change=change, with_changes=True)
+    printer = brief.PdfJob(build_dir / "index.html", build_dir / brief.PDF_NAME) if pdf else None
+    try:
+        for s in manifest["runs"]:
+            s["outputs"] = _outputs(build_dir, s["run"])
+    except BaseException:
+        if printer:
+            printer.kill()
+        raise
+    print(printer.wait() if printer else f"{brief.PDF_NAME} not printed (--no-pdf)", flush=True)
+    manifest["index_sha256"] = _sha256(build_dir / "index.html")
+    if (build_dir / brief.PDF_NAME).exists():
+        manifest["brief_pdf_sha256"] = _sha256(build_dir / brief.PDF_NAME)
+    manifest["changed_since_previous"] = change
+    return manifest
+
+
+def build(notebooks: list[str] | None = None, force: bool = False, jobs: int = 2, target: Path | None = None,
+          pdf: bool = True) -> int:
+    """Build the reports into ``target`` (default reports/); return the exit code. ``pdf``: print
+    ``brief.pdf`` with headless Chromium where one is installed.
 
     0: published (or already up to date); 1: data problems or a failed run, the last good reports
     kept; 2: a usage or scenario problem, found before anything ran.
@@ -565,11 +597,12 @@ def build(notebooks: list[str] | None = None, force: bool = False, jobs: int = 2
     build_dir = Path(tempfile.mkdtemp(prefix=f"{BUILD_DIR_PREFIX}{os.getpid()}-", dir=target.parent))
     try:
         statuses: dict[str, dict] = {}
-        for run in cached:
-            for suffix in (".ipynb", ".html", ".results.json"):
-                src = target / f"{run.name}{suffix}"
-                if src.exists():
-                    shutil.copy2(src, build_dir / src.name)
+        for run in cached:  # every file the manifest lists for it: charts' CSVs and thumbnail too
+            names = set(prev_runs[run.name].get("outputs") or {}) | {f"{run.name}{s}" for s in (".ipynb", ".html", ".results.json")}
+            for name in sorted(names):
+                src = target / name
+                if src.is_file():
+                    shutil.copy2(src, build_dir / name)
             statuses[run.name] = {**prev_runs[run.name], "status": "cached"}
         if todo:
             kernel = kernel_name()
@@ -578,7 +611,7 @@ def build(notebooks: list[str] | None = None, force: bool = False, jobs: int = 2
         for run in runs:
             statuses[run.name].update(input_hash=hashes[run.name], parameters=run.parameters,
                                       scenario_file=display_path(run.scenario_file) if run.scenario_file else None)
-        return _finish(build_dir, target, runs, statuses, shared)
+        return _finish(build_dir, target, runs, statuses, shared, previous, pdf)
     finally:
         if build_dir.exists():
             shutil.rmtree(build_dir, ignore_errors=True)

@@ -24,6 +24,19 @@ GOOD = ("from analysis import report\n"
         "report.write_results(NAME, {'key_figures': {'x squared': x * x}, 'mode': mode})")
 
 
+# A notebook that also writes a chart's data, as analysis.charts.Chart does when shown: <run>.squares.csv
+WITH_CSV = GOOD + ("\nimport pandas as pd\nfrom analysis.charts import Chart\n"
+                   "Chart(None, ['src'], pd.DataFrame({'x': [x], 'x_squared': [x * x]}), 'squares').write_csv()")
+
+
+@pytest.fixture(autouse=True)
+def no_pdf(monkeypatch):
+    """Printing brief.pdf starts Chromium (seconds): these builds skip it; tests/test_browser.py checks the PDF."""
+    from analysis import brief
+
+    monkeypatch.setattr(brief, "chromium", lambda: None)
+
+
 @pytest.fixture
 def project(tmp_path, monkeypatch):
     """A scratch notebooks/ and scenarios/ folder, and a target for the reports."""
@@ -60,8 +73,11 @@ def test_build_refuses_bad_scenarios_before_running_anything(project, capsys):
 def test_build_publishes_caches_and_keeps_the_last_good_reports(project, capsys):
     (paths.SCENARIOS / "10_alpha").mkdir()
     (paths.SCENARIOS / "10_alpha" / "big.yaml").write_text("x: 7\n")
+    _notebook(paths.NOTEBOOKS / "10_alpha.ipynb", WITH_CSV.replace("NAME", "'10_alpha'"))
     target = project / "reports"
     assert report.build(target=target) == 0
+    assert "brief.pdf skipped" in capsys.readouterr().out, "no Chromium: one line says the PDF was skipped"
+    assert not (target / "brief.pdf").exists()
     files = {p.name for p in target.iterdir()}
     assert {"index.html", "manifest.json", "10_alpha.html", "10_alpha__big.html", "11_beta.html"} <= files
     # the scenario run got its parameters: 7 x 7 = 49
@@ -72,7 +88,10 @@ def test_build_publishes_caches_and_keeps_the_last_good_reports(project, capsys)
     assert {"git_commit", "built_at", "package_versions", "input_checksums"} <= set(manifest)
     index = (target / "index.html").read_text()
     assert "10_alpha__big.html" in index and "x squared" in index
-    assert f"data to {data_as_of()}" in index  # the month the data runs to, on every card
+    assert f"Data to <b>{data_as_of()}</b>" in index  # the month the data runs to, on every card
+    assert index.count('<table class="compare">') == 1 and index.count('<p class="answer') == 2  # 10_alpha's scenarios, 2 questions
+    assert "No earlier build to compare with" in index
+    assert manifest["runs"][0]["notebook_sha256"] and "10_alpha__big.squares.csv" in manifest["runs"][1]["outputs"]
 
     # nothing changed: nothing runs
     before = {p.name: p.stat().st_mtime_ns for p in target.iterdir()}
@@ -86,6 +105,15 @@ def test_build_publishes_caches_and_keeps_the_last_good_reports(project, capsys)
     assert report.build(notebooks=["11_beta"], force=True, target=target) == 0
     assert (target / "10_alpha.html").read_bytes() == alpha
     assert {r["run"] for r in json.loads((target / "manifest.json").read_text())["runs"]} == {"10_alpha", "10_alpha__big", "11_beta"}
+    assert (target / "10_alpha.squares.csv").exists(), "a cached run keeps its charts' data"
+
+    # a scenario's parameter changes: the brief names the key figure that moved (7 x 7 -> 8 x 8) and why
+    (paths.SCENARIOS / "10_alpha" / "big.yaml").write_text("x: 8\n")
+    assert report.build(target=target) == 0
+    index = (target / "index.html").read_text()
+    assert "x squared: 49 → <b>64</b>" in index and "parameters changed (x)" in index
+    assert "Data files (data/): unchanged." in index and "1 key figure moved in 1 report" in index
+    assert json.loads((target / "manifest.json").read_text())["changed_since_previous"]["runs"][0]["run"] == "10_alpha__big"
 
     # a notebook now fails: exit 1, the failed notebook is kept, the published reports are untouched
     good_html = (target / "11_beta.html").read_bytes()
