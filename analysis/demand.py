@@ -23,7 +23,7 @@ negative), the technology share moves linearly from its 2025 value to ``technolo
 horizon year, and humanoid robots add ``units x humanoid_kg_per_robot / 1000`` t. Adding a year's
 actuals to ``data/demand_china.csv`` moves the base year; no notebook names it.
 
-One vectorised core (:func:`_demand_arrays`) serves the deterministic run, the tornado and the
+One vectorised core (:func:`_demand_block`) serves the deterministic run, the tornado and the
 Monte Carlo, so all three agree by construction.
 """
 from __future__ import annotations
@@ -83,6 +83,9 @@ PARAMETERS = ("scenario_name", "horizon_year", "growth_pct_per_year", "intensity
               "mc_draws", "mc_seed", "mc_distributions")
 DISTRIBUTIONS = {"normal": ("sd",), "uniform": ("low", "high"), "triangular": ("low", "high")}
 PERCENTILES = (5, 25, 50, 75, 95)
+# Draws the Monte Carlo evaluates at a time (memory, not results: see simulate()). 20,000 draws x 7
+# sectors x 25 years (horizon 2050) is 28 MB a temporary array.
+MC_CHUNK_DRAWS = 20_000
 
 
 def uncertain_keys() -> list[str]:
@@ -644,19 +647,12 @@ def _china_magnet_production() -> dict[int, float]:
 
 # --- the model ----------------------------------------------------------------------------------
 
-def _param_arrays(scenario: dict, n: int, overrides: dict[str, np.ndarray] | None = None) -> dict[str, np.ndarray]:
-    """The scenario's parameters as arrays of ``n`` draws (sectors on the second axis)."""
+def _param_arrays(scenario: dict, overrides: dict[str, np.ndarray] | None = None) -> dict[str, np.ndarray]:
+    """Each uncertain parameter as a row: its override's ``n`` values, shape (1, n), or the scenario's
+    own value, shape (1, 1), which numpy broadcasts over the draws (so its powers are computed once)."""
     overrides = overrides or {}
-    out = {}
-    for group in ("growth_pct_per_year", "intensity_trend_pct_per_year", "technology_share"):
-        cols = []
-        for s in SEED_SECTORS:
-            key = f"{group}.{s}"
-            cols.append(np.broadcast_to(overrides.get(key, scenario[group][s]), (n,)).astype(float))
-        out[group] = np.stack(cols, axis=1)
-    out["humanoid_kg_per_robot"] = np.broadcast_to(overrides.get("humanoid_kg_per_robot", scenario["humanoid_kg_per_robot"]), (n,)).astype(float)
-    out["humanoid_units_factor"] = np.broadcast_to(overrides.get("humanoid_units_factor", 1.0), (n,)).astype(float)
-    return out
+    return {key: np.asarray(overrides[key] if key in overrides else scenario_value(scenario, key), dtype=float).reshape(1, -1)
+            for key in uncertain_keys()}
 
 
 def humanoid_units(scenario: dict, years) -> np.ndarray:
@@ -678,20 +674,39 @@ def _base_arrays(scenario: dict) -> tuple[np.ndarray, np.ndarray, np.ndarray, in
             base["technology_share"].to_numpy(), base_year_)
 
 
-def _demand_arrays(scenario: dict, n: int = 1, overrides: dict[str, np.ndarray] | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """Projected demand, t of magnet, shape (n draws, 7 sectors, projection years), and the years
-    (from the year after the base year to the horizon)."""
-    act0, intensity0, anchor, base_year_ = _base_arrays(scenario)
+def _demand_block(scenario: dict, n: int = 1, overrides: dict[str, np.ndarray] | None = None,
+                  anchors: tuple[np.ndarray, np.ndarray, np.ndarray, int] | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Projected demand, t of magnet, laid out (7 sectors, projection years, n draws), and the years.
+
+    Draws run along the last, contiguous axis, so numpy's loops are long. Every draw is computed
+    element by element with the same operations in the same order, whatever ``n`` is and whichever
+    parameters vary, so a draw's demand does not depend on the other draws.
+    Years run from the year after the base year (:func:`_base_arrays`) to the horizon. ``anchors``
+    (from :func:`_base_arrays`) saves looking them up again when called chunk by chunk.
+    """
+    act0, intensity0, anchor, base_year_ = _base_arrays(scenario) if anchors is None else anchors
     years = np.arange(base_year_ + 1, scenario["horizon_year"] + 1)
-    t = (years - base_year_).astype(float)[None, None, :]
-    p = _param_arrays(scenario, n, overrides)
-    growth = (1 + p["growth_pct_per_year"] / 100)[:, :, None] ** t
-    trend = (1 + p["intensity_trend_pct_per_year"] / 100)[:, :, None] ** t
-    share = anchor[None, :, None] + (p["technology_share"] - anchor)[:, :, None] * t / t.max()
-    seeded = act0[None, :, None] * growth * intensity0[None, :, None] * trend * share / units.KG_PER_T
-    robots = humanoid_units(scenario, years)[None, :] * p["humanoid_units_factor"][:, None]
-    humanoid = robots * p["humanoid_kg_per_robot"][:, None] / units.KG_PER_T
-    return np.concatenate([seeded, humanoid[:, None, :]], axis=1), years
+    t = (years - base_year_).astype(float)[:, None]
+    # numpy squares by multiplying when one exponent runs along a whole loop, which can differ from
+    # pow() in the last bit; a full array of exponents keeps pow() for every draw, whatever n is
+    t_full = np.repeat(t, n, axis=1)
+    p = _param_arrays(scenario, overrides)
+    out = np.empty((len(SECTORS), len(years), n))
+    for i, s in enumerate(SEED_SECTORS):
+        g, r = (1 + p[f"growth_pct_per_year.{s}"] / 100), (1 + p[f"intensity_trend_pct_per_year.{s}"] / 100)
+        growth = g ** (t_full if g.shape[1] > 1 else t)
+        trend = r ** (t_full if r.shape[1] > 1 else t)
+        share = anchor[i] + (p[f"technology_share.{s}"] - anchor[i]) * t / t.max()
+        out[i] = act0[i] * growth * intensity0[i] * trend * share / units.KG_PER_T
+    robots = humanoid_units(scenario, years)[:, None] * p["humanoid_units_factor"]
+    out[-1] = robots * p["humanoid_kg_per_robot"] / units.KG_PER_T
+    return out, years
+
+
+def _demand_arrays(scenario: dict, n: int = 1, overrides: dict[str, np.ndarray] | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Projected demand, t of magnet, shape (n draws, 7 sectors, projection years), and the years."""
+    block, years = _demand_block(scenario, n, overrides)
+    return block.transpose(2, 0, 1), years
 
 
 def seed_arithmetic() -> pd.DataFrame:
@@ -820,19 +835,32 @@ def draw_parameters(scenario: dict, n: int, seed: int) -> dict[str, np.ndarray]:
 def simulate(scenario: dict, draws: int | None = None, seed: int | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Monte Carlo of total demand, t of magnet: an array (draws, projection years) and the years.
 
-    Vectorised with numpy; the same seed gives identical results.
+    The parameters are drawn once (:func:`draw_parameters`: one seeded stream, ``draws`` values per
+    uncertain parameter, in a fixed order), then the model is evaluated ``MC_CHUNK_DRAWS`` draws at
+    a time, so memory stays bounded at a million draws. Each draw is computed on its own (see
+    :func:`_demand_block`), so the results do not depend on the chunk size, and the same seed
+    gives identical results. The array is a view of a (years, draws) block, so that
+    :func:`mc_percentiles` reads each year's draws contiguously.
     """
     draws = scenario["mc_draws"] if draws is None else draws
     seed = scenario["mc_seed"] if seed is None else seed
-    demand, years = _demand_arrays(scenario, draws, draw_parameters(scenario, draws, seed))
-    return demand.sum(axis=1), years
+    params = draw_parameters(scenario, draws, seed)
+    anchors = _base_arrays(scenario)
+    years = np.arange(anchors[-1] + 1, scenario["horizon_year"] + 1)
+    by_year = np.empty((len(years), draws))
+    for start in range(0, draws, MC_CHUNK_DRAWS):
+        stop = min(start + MC_CHUNK_DRAWS, draws)
+        chunk = {k: v[start:stop] for k, v in params.items()}
+        by_year[:, start:stop] = _demand_block(scenario, stop - start, chunk, anchors)[0].sum(axis=0)
+    return by_year.T, years
 
 
 def mc_percentiles(scenario: dict, draws: int | None = None, seed: int | None = None) -> pd.DataFrame:
     """Percentiles (5, 25, 50, 75, 95) of total demand by year, t of magnet; years up to the base year
     (seed 002's 2024, the nowcast) are the deterministic path's, with no band."""
     sims, years = simulate(scenario, draws, seed)
-    table = pd.DataFrame(np.percentile(sims, PERCENTILES, axis=0).T, index=years,
+    # the simulations are this function's own: partition them in place rather than copy them
+    table = pd.DataFrame(np.percentile(sims, PERCENTILES, axis=0, overwrite_input=True).T, index=years,
                          columns=[f"p{p}_t" for p in PERCENTILES])
     known = totals(project(scenario))
     anchor = pd.DataFrame({c: known[known.index < years[0]] for c in table.columns})

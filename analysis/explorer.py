@@ -14,13 +14,19 @@ show it.
 from __future__ import annotations
 
 import copy
+import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
 import yaml
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
+from PIL import Image
 
 from analysis import demand, params, paths, supply
 
@@ -82,79 +88,47 @@ class Explorer:
         s["humanoid_units_per_year"] = {y: n * float(values["humanoid_factor"]) for y, n in self.base["humanoid_units_per_year"].items()}
         return demand.validate_scenario(s)
 
-    def _demand(self, values: dict) -> tuple[dict, pd.DataFrame, pd.DataFrame]:
-        """Scenario, projection and tornado: recomputed only when a demand control moved."""
+    def _demand(self, values: dict) -> tuple[dict, pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+        """Scenario, projection, tornado, demand by sector and the magnet balance: recomputed only when
+        a demand control moved (a supply control reuses them)."""
         key = tuple(values[k] for k in DEMAND_KEYS)
         if getattr(self, "_demand_key", None) != key:
             scenario = self.scenario(values)
-            self._demand_key, self._demand_out = key, (scenario, demand.project(scenario), demand.tornado(scenario))
+            result = demand.project(scenario)
+            self._demand_key = key
+            self._demand_out = (scenario, result, demand.tornado(scenario), demand.by_sector(result),
+                                supply.magnet_balance(result))
         return self._demand_out
 
     def compute(self, values: dict) -> dict:
         """Demand path, balance against the quota and tornado for the values (no drawing)."""
-        scenario, result, tornado = self._demand(values)
-        balance = supply.magnet_balance(result)
+        scenario, result, tornado, by_sector, balance = self._demand(values)
         p = {**self.supply_params, "collection_rate": float(values["collection_rate"])}
         flows = supply.recycling_flows(result, p)
         path = supply.requirement_path(result, balance, self.chain, float(values["quota_growth"]),
                                        p["other_uses_growth_pct_per_year"], flows)
-        return {"scenario": scenario, "by_sector": demand.by_sector(result), "path": path, "tornado": tornado}
+        return {"scenario": scenario, "by_sector": by_sector, "path": path, "tornado": tornado}
 
-    def figure(self, out: dict, fig: plt.Figure | None = None) -> plt.Figure:
+    def figure(self, out: dict, fig: Figure | None = None) -> Figure:
         """Three panels: demand by end use, Pr-Nd oxide needed against the quota, the tornado.
 
-        Pass the figure of the previous call to redraw into it: its axes, ticks and legends are kept
-        and only the data artists are replaced, which is what makes a slider change fast.
+        Pass the figure of the previous call to redraw into it: its axes, titles and legends are
+        kept and the data artists are updated in place (the stacked areas' and the lines' data,
+        the bars' widths), which is what makes a slider change fast.
         """
-        from matplotlib.figure import Figure
-
-        table = out["by_sector"] / 1000
-        path = out["path"]
-        years = path["year"].to_numpy()
-        lines = {"needed": path["requirement_ndpr_oxide_t"] / 1000,
-                 "needed, net of recycling": (path["requirement_ndpr_oxide_t"] - path["recycled_ndpr_oxide_t"]) / 1000,
-                 "in the mining quota": path["quota_ndpr_oxide_t"] / 1000}
-        torn = out["tornado"].head(6).iloc[::-1]
-        if fig is None:
-            fig = Figure(figsize=(12, 3.4), dpi=72)
-            a, b, c = fig.subplots(1, 3)
-            fig.subplots_adjust(left=0.05, right=0.99, bottom=0.14, top=0.88, wspace=0.45)
-            a.set_title("NdFeB demand by end use, kt of magnet", fontsize=9)
-            b.set_title("Pr-Nd oxide needed vs the quota, kt of oxide", fontsize=9)
-            fig._nd_lines = {k: b.plot(years, v, ls="--" if "net" in k else "-", label=k)[0] for k, v in lines.items()}
-            b.legend(fontsize=6, frameon=False, loc="upper left")
-            for ax in (a, b, c):
-                ax.tick_params(labelsize=7)
-            fig._nd_stack, fig._nd_bars, fig._nd_legend = [], [], False
-        a, b, c = fig.axes
-        for artist in fig._nd_stack + fig._nd_bars:
-            artist.remove()
-        colours = plt.rcParams["axes.prop_cycle"].by_key()["color"]
-        fig._nd_stack = a.stackplot(table.index, *[table[s] for s in table.columns],
-                                    labels=[demand.SECTOR_LABELS[s] for s in table.columns],
-                                    colors=[colours[i % len(colours)] for i in range(len(table.columns))])
-        if not fig._nd_legend:
-            a.legend(fontsize=6, loc="upper left", frameon=False)
-            fig._nd_legend = True
-        a.set_xlim(table.index.min(), table.index.max())
-        a.set_ylim(0, float(table.sum(axis=1).max()) * 1.05)
-        for k, line in fig._nd_lines.items():
-            line.set_data(years, lines[k])
-        b.set_xlim(years.min(), years.max())
-        b.set_ylim(0, max(float(v.max()) for v in lines.values()) * 1.1)
-        fig._nd_bars = list(c.barh(range(len(torn)), torn["swing_t"].to_numpy() / 1000, color="#4c72b0"))
-        c.set_yticks(range(len(torn)), [str(x)[:28] for x in torn["parameter"]], fontsize=6)
-        c.set_xlim(0, max(float(torn["swing_t"].max()) / 1000 * 1.1, 1e-9))
-        c.set_title(f"Tornado: swing of {out['scenario']['horizon_year']} demand, kt", fontsize=9)
+        data = _panel_data(out)
+        if fig is None or not hasattr(fig, "_nd"):
+            fig = _new_figure(data)
+        _update_figure(fig, data, out["scenario"]["horizon_year"])
         return fig
 
-    def png(self, out: dict, fig: plt.Figure | None = None) -> tuple[bytes, plt.Figure]:
+    def png(self, out: dict, fig: Figure | None = None) -> tuple[bytes, Figure]:
         """The panels as PNG bytes, and the figure to pass back next time."""
-        import io
-
         fig = self.figure(out, fig)
+        fig.canvas.draw()
         buf = io.BytesIO()
-        fig.savefig(buf, format="png")
+        # fast zlib level: the image is shown once, size matters less than time
+        Image.fromarray(np.asarray(fig.canvas.buffer_rgba())).save(buf, format="png", compress_level=1)
         return buf.getvalue(), fig
 
     def save(self, values: dict, name: str, folder: Path | None = None) -> Path:
@@ -214,6 +188,105 @@ class Explorer:
         note = w.HTML("Sources: seed 002 (SMM) for 2024-2025, the scenario's parameters after. Explorer settings are "
                       "not a published scenario; save them to have the build report them.")
         return w.VBox([*sliders.values(), image, status, note, w.HBox([name, button]), message])
+
+
+# --- drawing: the figure is built once, then only its data artists change ---------------------------
+
+def _panel_data(out: dict) -> dict:
+    """What the three panels show, kt: demand by sector, the oxide lines, the six largest swings."""
+    path = out["path"]
+    needed = path["requirement_ndpr_oxide_t"].to_numpy() / 1000
+    return {"by_sector": out["by_sector"] / 1000, "years": path["year"].to_numpy(),
+            "lines": {"needed": needed,
+                      "needed, net of recycling": needed - path["recycled_ndpr_oxide_t"].to_numpy() / 1000,
+                      "in the mining quota": path["quota_ndpr_oxide_t"].to_numpy() / 1000},
+            "tornado": out["tornado"].head(6).iloc[::-1]}
+
+
+def _new_figure(data: dict) -> Figure:
+    """The figure with its axes, titles, legends and one artist per series, ready for updates.
+
+    Titles get an explicit position and the (empty) axis labels fixed coordinates, so matplotlib
+    skips re-measuring every tick label to place them on each draw; the layout is the same.
+    """
+    fig = Figure(figsize=(12, 3.4), dpi=72)
+    FigureCanvasAgg(fig)
+    a, b, c = fig.subplots(1, 3)
+    fig.subplots_adjust(left=0.05, right=0.99, bottom=0.14, top=0.88, wspace=0.45)
+    a.set_title("NdFeB demand by end use, kt of magnet", fontsize=9, y=1.0)
+    b.set_title("Pr-Nd oxide needed vs the quota, kt of oxide", fontsize=9, y=1.0)
+    c.set_title("Tornado", fontsize=9, y=1.0)
+    for ax in (a, b, c):
+        ax.tick_params(labelsize=7)
+        ax.xaxis.set_label_coords(0.5, -0.1)
+        ax.yaxis.set_label_coords(-0.1, 0.5)
+    table, years = data["by_sector"], data["years"]
+    colours = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    stack = a.stackplot(table.index, *[table[s] for s in table.columns],
+                        labels=[demand.SECTOR_LABELS[s] for s in table.columns],
+                        colors=[colours[i % len(colours)] for i in range(len(table.columns))])
+    lines = {k: b.plot(years, v, ls="--" if "net" in k else "-", label=k)[0] for k, v in data["lines"].items()}
+    for ax in (a, b):
+        ax.yaxis.set_major_locator(MaxNLocator(nbins=5, steps=[1, 2, 2.5, 5, 10]))  # as AutoLocator, fewer
+        _legend_image(fig, ax)
+    bars = c.barh(range(len(data["tornado"])), data["tornado"]["swing_t"].to_numpy() / 1000, color="#4c72b0")
+    fig._nd = {"stack": stack, "columns": list(table.columns), "lines": lines, "bars": list(bars), "labels": None}
+    return fig
+
+
+def _legend_image(fig: Figure, ax) -> None:
+    """The axes' legend (upper left, small, no frame), drawn once and kept as a picture on the figure.
+
+    A legend's layout takes about a third of a draw and this one never changes (the series keep
+    their colours and labels), so it is rendered once, on a transparent canvas of the same size and
+    dpi, at the place an axes legend would take, and pasted at the same pixels (``figimage``) on
+    every draw. The figure is drawn only at its own dpi (:meth:`Explorer.png`), where the pixels match.
+    """
+    scratch = Figure(figsize=fig.get_size_inches(), dpi=fig.dpi)
+    FigureCanvasAgg(scratch)
+    scratch.patch.set_alpha(0)
+    handles, labels = ax.get_legend_handles_labels()
+    legend = scratch.legend(handles, labels, fontsize=6, frameon=False, loc="upper left",
+                            bbox_to_anchor=ax.get_position().bounds)  # where ax.legend(loc="upper left") goes
+    scratch.canvas.draw()
+    box = legend.get_window_extent()
+    x0, y0, x1, y1 = int(np.floor(box.x0)), int(np.floor(box.y0)), int(np.ceil(box.x1)), int(np.ceil(box.y1))
+    rgba = np.asarray(scratch.canvas.buffer_rgba())
+    height = rgba.shape[0]
+    fig.figimage(rgba[height - y1:height - y0, x0:x1].copy(), xo=x0, yo=y0, zorder=5, origin="upper")
+
+
+def _update_figure(fig: Figure, data: dict, horizon_year: int) -> None:
+    """Put the data into the figure's artists and rescale its axes."""
+    a, b, c = fig.axes
+    nd, table, years = fig._nd, data["by_sector"], data["years"]
+    x = table.index.to_numpy(dtype=float)
+    top = np.zeros(len(x))
+    for coll, s in zip(nd["stack"], nd["columns"]):
+        bottom, top = top, top + table[s].to_numpy()
+        coll.set_data(x, bottom, top)
+    a.set_xlim(x.min(), x.max())
+    a.set_ylim(0, float(top.max()) * 1.05)
+    for k, line in nd["lines"].items():
+        line.set_data(years, data["lines"][k])
+    b.set_xlim(years.min(), years.max())
+    b.set_ylim(0, max(float(v.max()) for v in data["lines"].values()) * 1.1)
+    torn = data["tornado"]
+    swing_kt = torn["swing_t"].to_numpy() / 1000
+    if len(swing_kt) != len(nd["bars"]):  # another number of parameters: new bars
+        for bar in nd["bars"]:
+            bar.remove()
+        nd["bars"] = list(c.barh(range(len(swing_kt)), swing_kt, color="#4c72b0"))
+    for bar, w in zip(nd["bars"], swing_kt):
+        bar.set_width(w)
+    labels = [str(p)[:28] for p in torn["parameter"]]
+    if labels != nd["labels"]:
+        c.set_yticks(range(len(labels)), labels, fontsize=6)
+        nd["labels"] = labels
+    lo, hi = -0.4, len(labels) - 0.6  # the bars' extent (height 0.8), with matplotlib's usual 5% margins
+    c.set_ylim(lo - 0.05 * (hi - lo), hi + 0.05 * (hi - lo))
+    c.set_xlim(0, max(float(swing_kt.max()) * 1.1 if len(swing_kt) else 0.0, 1e-9))
+    c.set_title(f"Tornado: swing of {horizon_year} demand, kt", fontsize=9, y=1.0)
 
 
 def slider_table() -> pd.DataFrame:

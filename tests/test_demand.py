@@ -186,6 +186,50 @@ def test_monte_carlo_is_reproducible(base):
     assert not np.array_equal(a, c)
 
 
+def _every_parameter_drawn(base):
+    """The base scenario with all 20 uncertain parameters drawn (every code path of the model varies)."""
+    dists = {k: {"dist": "uniform", "low": 0.2, "high": 0.9} if k.startswith("technology_share.")
+             else {"dist": "normal", "sd": 2.0} for k in demand.uncertain_keys()}
+    return demand.validate_scenario({**base, "mc_distributions": dists})
+
+
+@pytest.mark.parametrize("widen", [False, True], ids=["base", "every parameter drawn"])
+def test_monte_carlo_chunked_equals_unchunked(base, widen, monkeypatch):
+    scenario = _every_parameter_drawn(base) if widen else base
+    # more draws than numpy's short loops hold (it takes other code paths for long ones)
+    draws = 5001
+    monkeypatch.setattr(demand, "MC_CHUNK_DRAWS", 10_000)  # more than the draws: one chunk
+    whole, years = demand.simulate(scenario, draws, 5)
+    whole_bands = demand.mc_percentiles(scenario, draws, 5)
+    for chunk in (7, 1000):  # neither divides 5001: a short last chunk
+        monkeypatch.setattr(demand, "MC_CHUNK_DRAWS", chunk)
+        chunked, chunked_years = demand.simulate(scenario, draws, 5)
+        assert np.array_equal(chunked_years, years)
+        assert np.array_equal(chunked, whole), f"chunks of {chunk} draws"
+    assert demand.mc_percentiles(scenario, draws, 5).equals(whole_bands)
+
+
+def test_monte_carlo_same_seed_same_quantiles(base):
+    a = demand.mc_percentiles(base, 3000, 11)
+    assert a.equals(demand.mc_percentiles(base, 3000, 11))
+    assert not a.equals(demand.mc_percentiles(base, 3000, 12))
+
+
+def test_each_monte_carlo_draw_is_the_model_at_the_drawn_values(base):
+    # a draw's total is the deterministic projection with that draw's parameter values put in
+    scenario = _every_parameter_drawn(base)
+    drawn = demand.draw_parameters(scenario, 3, 9)
+    sims, years = demand.simulate(scenario, 3, 9)
+    for i in range(3):
+        s = {**scenario, "humanoid_kg_per_robot": drawn["humanoid_kg_per_robot"][i],
+             "humanoid_units_per_year": {y: n * drawn["humanoid_units_factor"][i]
+                                         for y, n in scenario["humanoid_units_per_year"].items()}}
+        for group in ("growth_pct_per_year", "intensity_trend_pct_per_year", "technology_share"):
+            s[group] = {sector: drawn[f"{group}.{sector}"][i] for sector in demand.SEED_SECTORS}
+        expected = demand.totals(demand.project(s)).loc[years].to_numpy()
+        assert sims[i] == pytest.approx(expected, rel=1e-12)
+
+
 def test_monte_carlo_median_near_deterministic_for_symmetric_distributions(base):
     assert all(d["dist"] in ("normal", "uniform") for d in base["mc_distributions"].values())
     bands = demand.mc_percentiles(base).set_index("year")

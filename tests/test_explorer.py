@@ -38,6 +38,38 @@ def test_redraw_reuses_its_figure(e):
     assert [ax.get_title() for ax in fig.axes][0].endswith("kt of magnet")
 
 
+def test_redraw_updates_its_artists_in_place_with_the_new_data(e):
+    v = e.initial()
+    fig = e.figure(e.compute(v))
+    stack, lines, bars = list(fig._nd["stack"]), dict(fig._nd["lines"]), list(fig._nd["bars"])
+    v["growth_nev"], v["horizon_year"] = v["growth_nev"] + 10, 2035
+    out = e.compute(v)
+    assert e.figure(out, fig) is fig
+    assert fig._nd["stack"] == stack and fig._nd["lines"] == lines and fig._nd["bars"] == bars
+    a, b, c = fig.axes
+    assert len(a.collections) == len(stack) and len(b.lines) == len(lines) and len(c.patches) == len(bars)
+    # the top of the stacked areas is total demand, kt; the first line is the oxide needed, kt
+    top = max(p.vertices[:, 1].max() for p in stack[-1].get_paths())
+    assert top == pytest.approx(out["by_sector"].sum(axis=1).max() / 1000)
+    assert a.get_xlim() == (2024, 2035)
+    assert lines["needed"].get_ydata() == pytest.approx(out["path"]["requirement_ndpr_oxide_t"].to_numpy() / 1000)
+    swings = out["tornado"]["swing_t"].head(len(bars)).to_numpy()[::-1] / 1000  # largest on top
+    assert [bar.get_width() for bar in bars] == pytest.approx(swings)
+    assert c.get_title() == "Tornado: swing of 2035 demand, kt"
+
+
+def test_legends_are_drawn_once_as_pictures(e):
+    import numpy as np
+    from matplotlib.colors import to_rgb
+
+    fig = e.figure(e.compute(e.initial()))
+    assert [ax.get_legend() for ax in fig.axes] == [None, None, None] and len(fig.images) == 2
+    stack_legend = fig.images[0].get_array()
+    nev = np.array(to_rgb(fig._nd["stack"][0].get_facecolor()[0])) * 255  # the first series' swatch
+    assert (np.abs(stack_legend[..., :3].astype(float) - nev).max(axis=-1) < 2).sum() > 20
+    assert stack_legend[..., 3].min() == 0  # transparent between the entries, like a legend without a frame
+
+
 def test_saved_scenario_is_accepted_by_the_build(e, tmp_path):
     v = e.initial()
     v["growth_wind"] = 12.5
