@@ -70,7 +70,7 @@ sensitivity = {
     "humanoid_kg_per_robot": [2.0, 5.0],
 }  # tornado: {parameter: [low, high]}; humanoid_units_factor multiplies the robot path
 mc_draws = 10000  # Monte Carlo draws; range: 100..1000000
-mc_seed = 20250529  # Monte Carlo seed (same seed, same results)
+mc_seed = 20250529  # Monte Carlo seed (same seed, same results); range: 0..
 mc_distributions = {
     "growth_pct_per_year.nev": {"dist": "normal", "sd": 3.0},
     "growth_pct_per_year.wind": {"dist": "normal", "sd": 3.0},
