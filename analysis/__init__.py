@@ -21,7 +21,8 @@ Modules, one concern each:
 - ``analysis.explorer``: the live scenario explorer (ipywidgets) of notebooks/explore.ipynb
 - ``analysis.tables``: every table shown, escaped, without an index column, with thousands separators
 - ``analysis.text``: text from data inside Markdown, escaped
-- ``analysis.params``: check parameters against a notebook's declaration and its model's validation
+- ``analysis.parameters``: one pydantic model per notebook: each parameter's type, default, bounds, choices, help
+- ``analysis.params``: the build's check of a run's parameters against that model; what run titles say
 - ``analysis.runs``: what a build runs (notebooks x scenario files, read strictly)
 - ``analysis.report``: the report build: papermill in worker processes, checks, atomic publish
 - ``analysis.render``: sanitised HTML of a report, and the index page
@@ -30,7 +31,7 @@ __all__ = ["DataValidationError", "catalogue", "load", "load_all"]
 
 
 MODULES = ["backtest", "cache", "charts", "claims", "consistency", "data", "demand", "explorer", "exports", "forecasts",
-           "formatting", "impact", "params", "paths", "plotting", "prices", "render", "report", "rounding", "runs", "supply",
+           "formatting", "impact", "parameters", "params", "paths", "plotting", "prices", "render", "report", "rounding", "runs", "supply",
            "tables", "text", "units"]
 
 

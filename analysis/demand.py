@@ -29,7 +29,6 @@ Monte Carlo, so all three agree by construction.
 from __future__ import annotations
 
 import math
-import re
 from pathlib import Path
 
 import numpy as np
@@ -45,7 +44,6 @@ SEED_SOURCE = "seed002_smm_forum"
 ANCHOR_YEARS = (2024, 2025)  # the years seed 002 gives activity and NdFeB demand for
 INTENSITY_YEAR = ANCHOR_YEARS[-1]  # SMM's intensities of this year carry the nowcast and the projection
 FIRST_PROJECTION_YEAR = ANCHOR_YEARS[-1] + 1  # the earliest year a scenario may set (horizon, robots)
-MAX_HORIZON_YEAR = 2050
 
 SEED_SECTORS = ("nev", "wind", "air_conditioner", "elevator", "mobile_phone", "industrial_robot")
 HUMANOID = "humanoid_robot"
@@ -78,10 +76,6 @@ LITERATURE_TO_MODEL = {"kg_per_unit": (1.0, "kg/unit"), "g_per_unit": (0.001, "k
 
 # --- scenario parameters ----------------------------------------------------------------------
 
-PARAMETERS = ("scenario_name", "horizon_year", "growth_pct_per_year", "intensity_trend_pct_per_year",
-              "technology_share", "humanoid_units_per_year", "humanoid_kg_per_robot", "sensitivity",
-              "mc_draws", "mc_seed", "mc_distributions")
-DISTRIBUTIONS = {"normal": ("sd",), "uniform": ("low", "high"), "triangular": ("low", "high")}
 PERCENTILES = (5, 25, 50, 75, 95)
 # Draws the Monte Carlo evaluates at a time (memory, not results: see simulate()). 20,000 draws x 7
 # sectors x 25 years (horizon 2050) is 28 MB a temporary array.
@@ -101,146 +95,26 @@ def results_name(scenario_name: str) -> str:
     return NOTEBOOK_STEM if scenario_name == "default" else f"{NOTEBOOK_STEM}__{scenario_name}"
 
 
-def _number(value, where: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or math.isnan(value):
-        raise ValueError(f"{where}: expected a number, got {value!r} ({type(value).__name__})")
-    return float(value)
-
-
-def _dict(value, where: str) -> dict:
-    if not isinstance(value, dict):
-        raise ValueError(f"{where}: expected a mapping (dict), got {value!r} ({type(value).__name__})")
-    return value
-
-
-def _sector_dict(value, name: str, *, required: bool, low: float | None = None, high: float | None = None,
-                 what: str = "") -> dict[str, float]:
-    out = {}
-    for sector, v in _dict(value, name).items():
-        if sector not in SEED_SECTORS:
-            hint = f" ({HUMANOID} is set by humanoid_units_per_year and humanoid_kg_per_robot)" if sector == HUMANOID else ""
-            raise ValueError(f"{name}: unknown sector {sector!r}{hint}; expected one of {list(SEED_SECTORS)}")
-        x = _number(v, f"{name}[{sector!r}]")
-        if (low is not None and x < low) or (high is not None and x > high):
-            raise ValueError(f"{name}[{sector!r}] = {x:g}: {what}")
-        out[sector] = x
-    missing = [s for s in SEED_SECTORS if s not in out]
-    if required and missing:
-        raise ValueError(f"{name}: missing sector(s) {missing}; give a value for each of {list(SEED_SECTORS)}")
-    return out
-
-
-def _check_value(key: str, x: float, where: str) -> None:
-    """Bounds of an uncertain parameter's value (for sensitivity ranges)."""
-    if key.startswith("technology_share.") and not 0 <= x <= 1:
-        raise ValueError(f"{where} = {x:g}: a technology share must be between 0 and 1")
-    if key.startswith(("growth_pct_per_year.", "intensity_trend_pct_per_year.")) and x <= -100:
-        raise ValueError(f"{where} = {x:g}: a rate in % per year must be above -100")
-    if key in ("humanoid_kg_per_robot", "humanoid_units_factor") and x < 0:
-        raise ValueError(f"{where} = {x:g}: must be >= 0")
-
-
-def _uncertain_key(key, name: str) -> str:
-    if key not in uncertain_keys():
-        raise ValueError(f"{name}: unknown parameter {key!r}; expected one of {uncertain_keys()}")
-    return key
-
-
 def validate_scenario(params: dict) -> dict:
     """Check a scenario (the notebook's parameters or a YAML file's mapping) and normalise it.
 
-    Raises ``ValueError`` naming the key and what was expected: an unknown key or sector, a wrong
-    type, a negative intensity, a share outside 0-1, a year outside the projection.
-    Sectors missing from ``intensity_trend_pct_per_year`` get 0; from ``technology_share``, their
-    2025 share (:func:`anchor_technology_share`).
+    The types, bounds and choices are those of notebook 02's model
+    (:class:`analysis.parameters.DemandBuildup`); a key left out takes the notebook's default.
+    Raises ``ValueError`` (:class:`analysis.params.ParameterError`) with one line per problem, naming
+    the key and what was expected. Sectors missing from ``intensity_trend_pct_per_year`` get 0; from
+    ``technology_share``, their 2025 share (:func:`anchor_technology_share`). Tornado ranges are
+    ``(low, high)`` tuples; the robot path is sorted by year.
     """
-    params = _dict(params, "scenario")
-    unknown = [k for k in params if k not in PARAMETERS]
-    if unknown:
-        raise ValueError(f"scenario: unknown key(s) {unknown}; expected only {list(PARAMETERS)}")
-    missing = [k for k in PARAMETERS if k not in params]
-    if missing:
-        raise ValueError(f"scenario: missing key(s) {missing}")
-    out = {}
-    name = params["scenario_name"]
-    if not isinstance(name, str) or not re.fullmatch(r"[a-z0-9_]+", name):
-        raise ValueError(f"scenario_name: expected lower-case letters, digits and '_' (it names the results file), got {name!r}")
-    out["scenario_name"] = name
-    horizon = params["horizon_year"]
-    if isinstance(horizon, bool) or not isinstance(horizon, int) or not FIRST_PROJECTION_YEAR <= horizon <= MAX_HORIZON_YEAR:
-        raise ValueError(f"horizon_year: expected a whole year from {FIRST_PROJECTION_YEAR} to {MAX_HORIZON_YEAR}, got {horizon!r}")
-    out["horizon_year"] = horizon
-    out["growth_pct_per_year"] = _sector_dict(params["growth_pct_per_year"], "growth_pct_per_year", required=True,
-                                              low=-99.999, what="activity growth must be above -100% per year")
-    trend = _sector_dict(params["intensity_trend_pct_per_year"], "intensity_trend_pct_per_year", required=False,
-                         low=-99.999, what="an intensity trend must be above -100% per year (the intensity cannot turn negative)")
-    out["intensity_trend_pct_per_year"] = {s: trend.get(s, 0.0) for s in SEED_SECTORS}
-    share = _sector_dict(params["technology_share"], "technology_share", required=False, low=0, high=1,
-                         what="a technology share must be between 0 and 1")
+    from analysis import parameters
+
+    if not isinstance(params, dict):
+        raise ValueError(f"scenario: expected a mapping (dict), got {params!r} ({type(params).__name__})")
+    out = parameters.validate(NOTEBOOK_STEM, params).model_dump(exclude_none=True)
+    out["intensity_trend_pct_per_year"] = {s: out["intensity_trend_pct_per_year"].get(s, 0.0) for s in SEED_SECTORS}
     anchor = anchor_technology_share()
-    out["technology_share"] = {s: share.get(s, anchor[s]) for s in SEED_SECTORS}
-
-    path = {}
-    for year, units_ in _dict(params["humanoid_units_per_year"], "humanoid_units_per_year").items():
-        y = int(year) if isinstance(year, str) and year.isdigit() else year
-        if isinstance(y, bool) or not isinstance(y, int) or not FIRST_PROJECTION_YEAR <= y <= MAX_HORIZON_YEAR:
-            raise ValueError(f"humanoid_units_per_year: year {year!r} must be a year from {FIRST_PROJECTION_YEAR} "
-                             f"(2024-2025 are seed 002's own figures) to {MAX_HORIZON_YEAR}")
-        n = _number(units_, f"humanoid_units_per_year[{year!r}]")
-        if n < 0:
-            raise ValueError(f"humanoid_units_per_year[{year!r}] = {n:g}: robots per year must be >= 0")
-        path[y] = n
-    if not path:
-        raise ValueError("humanoid_units_per_year: give at least one year -> robots per year (0 for none)")
-    out["humanoid_units_per_year"] = dict(sorted(path.items()))
-    kg = _number(params["humanoid_kg_per_robot"], "humanoid_kg_per_robot")
-    if kg < 0:
-        raise ValueError(f"humanoid_kg_per_robot = {kg:g}: a magnet intensity cannot be negative (kg of NdFeB per robot)")
-    out["humanoid_kg_per_robot"] = kg
-
-    sens = {}
-    for key, rng in _dict(params["sensitivity"], "sensitivity").items():
-        _uncertain_key(key, "sensitivity")
-        if not isinstance(rng, (list, tuple)) or len(rng) != 2:
-            raise ValueError(f"sensitivity[{key!r}]: expected [low, high], got {rng!r}")
-        lo, hi = (_number(v, f"sensitivity[{key!r}]") for v in rng)
-        if lo > hi:
-            raise ValueError(f"sensitivity[{key!r}]: low {lo:g} is above high {hi:g}")
-        for x in (lo, hi):
-            _check_value(key, x, f"sensitivity[{key!r}]")
-        sens[key] = (lo, hi)
-    out["sensitivity"] = sens
-
-    draws = params["mc_draws"]
-    if isinstance(draws, bool) or not isinstance(draws, int) or not 1 <= draws <= 1_000_000:
-        raise ValueError(f"mc_draws: expected a whole number from 1 to 1,000,000, got {draws!r}")
-    seed = params["mc_seed"]
-    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        raise ValueError(f"mc_seed: expected a whole number >= 0, got {seed!r}")
-    out["mc_draws"], out["mc_seed"] = draws, seed
-    dists = {}
-    for key, spec in _dict(params["mc_distributions"], "mc_distributions").items():
-        _uncertain_key(key, "mc_distributions")
-        spec = _dict(spec, f"mc_distributions[{key!r}]")
-        kind = spec.get("dist")
-        if kind not in DISTRIBUTIONS:
-            raise ValueError(f"mc_distributions[{key!r}]['dist']: expected one of {list(DISTRIBUTIONS)}, got {kind!r}")
-        extra = [k for k in spec if k not in ("dist", "mode", *DISTRIBUTIONS[kind])]
-        if extra:
-            raise ValueError(f"mc_distributions[{key!r}]: unknown field(s) {extra} for a {kind} distribution")
-        clean = {"dist": kind}
-        for field_ in DISTRIBUTIONS[kind]:
-            if field_ not in spec:
-                raise ValueError(f"mc_distributions[{key!r}]: a {kind} distribution needs {field_!r}")
-            clean[field_] = _number(spec[field_], f"mc_distributions[{key!r}][{field_!r}]")
-        if kind == "normal" and clean["sd"] < 0:
-            raise ValueError(f"mc_distributions[{key!r}]['sd'] = {clean['sd']:g}: must be >= 0")
-        if kind in ("uniform", "triangular") and clean["low"] > clean["high"]:
-            raise ValueError(f"mc_distributions[{key!r}]: low {clean['low']:g} is above high {clean['high']:g}")
-        if kind == "triangular" and "mode" in spec:
-            clean["mode"] = _number(spec["mode"], f"mc_distributions[{key!r}]['mode']")
-        dists[key] = clean
-    out["mc_distributions"] = dists
+    out["technology_share"] = {s: out["technology_share"].get(s, anchor[s]) for s in SEED_SECTORS}
+    out["humanoid_units_per_year"] = dict(sorted(out["humanoid_units_per_year"].items()))
+    out["sensitivity"] = {key: tuple(pair) for key, pair in out["sensitivity"].items()}
     return out
 
 
@@ -1255,7 +1129,7 @@ def results(scenario: dict, *, result: pd.DataFrame, bands: pd.DataFrame, torn: 
 
 
 __all__ = [
-    "ANCHOR_YEARS", "NOTEBOOK_STEM", "PARAMETERS", "SECTORS", "SECTOR_LABELS", "SEED_SECTORS", "anchor_technology_share",
+    "ANCHOR_YEARS", "NOTEBOOK_STEM", "SECTORS", "SECTOR_LABELS", "SEED_SECTORS", "anchor_technology_share",
     "by_sector", "comparison_table", "draw_parameters", "element_content", "growth_comparison", "humanoid_claims",
     "humanoid_units", "intensity_display", "intensity_table", "load_scenario", "mc_percentiles",
     "nev_penetration_check", "project", "results_name", "scenario_files", "seed_consistency", "seed_table", "simulate",

@@ -281,17 +281,12 @@ def sentences(table: pd.DataFrame) -> str:
 
 
 def validate_parameters(families, min_months_ahead, show_pending) -> dict:
-    """Check notebook 05's parameters; raises ValueError naming the parameter and what was expected."""
-    if isinstance(families, str) or not list(families):
-        raise ValueError(f"families must be a non-empty list drawn from {list(FAMILIES)}, got {families!r}")
-    unknown = [f for f in families if f not in FAMILIES]
-    if unknown:
-        raise ValueError(f"families: unknown {unknown}; expected a list drawn from {list(FAMILIES)}")
-    if isinstance(min_months_ahead, bool) or not isinstance(min_months_ahead, int) or min_months_ahead < 0:
-        raise ValueError(f"min_months_ahead: expected a whole number of months >= 0, got {min_months_ahead!r}")
-    if not isinstance(show_pending, bool):
-        raise ValueError(f"show_pending: expected True or False, got {show_pending!r}")
-    return {"families": list(families), "min_months_ahead": min_months_ahead, "show_pending": show_pending}
+    """Check notebook 05's parameters against its model (:class:`analysis.parameters.ForecastsVsOutcomes`);
+    raises ValueError (:class:`analysis.params.ParameterError`) naming the parameter and what was expected."""
+    from analysis import parameters
+
+    return parameters.validate("05_forecasts_vs_outcomes", dict(
+        families=families, min_months_ahead=min_months_ahead, show_pending=show_pending)).model_dump()
 
 
 def results(table: pd.DataFrame, waiting: pd.DataFrame, parameters: dict) -> dict:

@@ -75,38 +75,31 @@ def validate_parameters(control_date, pre_start, method, destinations, disruptio
                         series: pd.DataFrame | None = None) -> dict:
     """Check the notebook's parameters; return them normalised (months as Periods).
 
+    Types, bounds and choices (destinations in data/exports.csv included) are those of notebook 03's
+    model (:class:`analysis.parameters.ExportControls`); on top, the control date must have export
+    figures on both sides and ``disruption_end`` must fall between the control month and the last
+    export month.
+
     Raises
     ------
     ValueError
         Naming the parameter and what was expected, e.g. a control date outside the export data.
     """
-    try:
-        control = pd.Timestamp(str(control_date))
-    except (ValueError, TypeError) as exc:
-        raise ValueError(f"control_date must be a date 'YYYY-MM-DD', got {control_date!r}") from exc
+    from analysis import parameters
+
+    given = dict(control_date=control_date, pre_start=pre_start, method=method, destinations=destinations,
+                 disruption_end=disruption_end, hac_maxlags=hac_maxlags, interval_level=interval_level,
+                 sensitivity_windows=sensitivity_windows, series_start=series_start)
+    parameters.validate("03_export_controls", {k: v for k, v in given.items() if v is not None})
+    control = pd.Timestamp(control_date)
     start = _month(pre_start, "pre_start")
-    if method not in METHODS:
-        raise ValueError(f"method must be one of {', '.join(METHODS)}, got {method!r}")
-    if not isinstance(destinations, (list, tuple)) or not destinations:
-        raise ValueError(f"destinations must be a non-empty list of destinations, got {destinations!r}")
-    known = set(load("exports")["destination"]) - {"total"}
-    unknown = [d for d in destinations if d not in known]
-    if unknown:
-        raise ValueError(f"destinations {unknown} are not in data/exports.csv; expected some of {sorted(known)}")
-    end = None if disruption_end in (None, "", "auto") else _month(disruption_end, "disruption_end")
-    if isinstance(hac_maxlags, bool) or not isinstance(hac_maxlags, int) or hac_maxlags < 0:
-        raise ValueError(f"hac_maxlags must be an integer >= 0, got {hac_maxlags!r}")
-    if not isinstance(interval_level, float) or not 0.5 <= interval_level < 1:
-        raise ValueError(f"interval_level must be a float in [0.5, 1), got {interval_level!r}")
+    end = None if disruption_end in (None, "auto") else _month(disruption_end, "disruption_end")
     windows = [_month(w, "sensitivity_windows") for w in sensitivity_windows]
     series = exports.monthly("total", start=SERIES_START) if series is None else series
     first, last = check_control_date(series, control_date, start)
     if end is not None and not control.to_period("M") <= end <= last:
         raise ValueError(f"disruption_end must be a month from the control month {control.to_period('M')} "
                          f"to the last export month {last}, or 'auto'; got {disruption_end!r}")
-    if series_start is not None and _month(series_start, "series_start") > control.to_period("M"):
-        raise ValueError(f"series_start must be a month no later than the control month {control.to_period('M')}, "
-                         f"got {series_start!r}")
     return {"control_date": control, "control_month": control.to_period("M"), "pre_start": start, "method": method,
             "destinations": list(destinations), "disruption_end": end, "hac_maxlags": hac_maxlags,
             "interval_level": interval_level, "sensitivity_windows": windows, "data_first": first, "data_last": last}

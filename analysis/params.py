@@ -4,83 +4,27 @@ Papermill only warns about an unknown parameter name and injects any value. The 
 :func:`check` first, so a typo or a wrong type in a scenario file stops the build with a message
 naming the file, the parameter and what was expected.
 
-A notebook declares each parameter in its ``parameters`` cell with a trailing comment. Two
-conventions in that comment add checks:
-
-- ``one of: CNY, USD`` restricts a value to a list of choices;
-- ``range: 2000..2060`` bounds a number (inclusive; either end may be left open, ``range: 0..``).
-
-Nested values (a dict of sectors, a Monte Carlo distribution) are checked by the notebook's own
-model validation, the function its notebook calls first (:data:`MODEL_CHECKS`), on the declared
-defaults overlaid with the run's parameters, so a bad nested value stops the build before any run.
+Each notebook's parameters are declared once, by its model in :mod:`analysis.parameters` (types,
+defaults, bounds, choices). :func:`problems` checks a run's parameters against that model, one
+line per problem; when they fit, it runs the notebook's own validate function (:data:`VALIDATORS`,
+which adds the checks that need the data, such as a control date inside the export series) on the
+defaults overlaid with the run's parameters, so a bad value stops the build before any run.
 """
 from __future__ import annotations
 
 import ast
-import difflib
-import math
-import re
-from functools import lru_cache
+from dataclasses import dataclass
 from pathlib import Path
-
-_CHOICES = re.compile(r"one of:\s*([^;()]+)")
-_RANGE = re.compile(r"range:\s*(-?[\d.]*)\s*\.\.\s*(-?[\d.]*)")
-
-_TYPES = {
-    "int": (int,),
-    "float": (int, float),
-    "str": (str,),
-    "bool": (bool,),
-    "list": (list,),
-    "dict": (dict,),
-}
+from typing import Any
 
 
 class ParameterError(ValueError):
     """Parameters that do not match a notebook's declaration."""
 
 
-@lru_cache(maxsize=None)
-def _declared(notebook: str, mtime: float) -> dict:
-    import papermill as pm
-
-    return pm.inspect_notebook(notebook)
-
-
-def _type_of(p: dict) -> str | None:
-    """The declared type: an annotation if papermill found one, else the type of the literal default."""
-    if p["inferred_type_name"] not in (None, "None"):
-        return p["inferred_type_name"]
-    try:
-        value = ast.literal_eval(p["default"])
-    except (ValueError, SyntaxError):
-        return None
-    return None if value is None else type(value).__name__
-
-
-def declared(notebook: Path) -> dict:
-    """``{name: {"type": ..., "default": ..., "help": ...}}`` for each declared parameter."""
-    notebook = Path(notebook)
-    raw = _declared(str(notebook), notebook.stat().st_mtime)
-    return {name: {"type": _type_of(p), "default": p["default"], "help": p["help"]} for name, p in raw.items()}
-
-
-def _choices(help_text: str) -> list[str] | None:
-    m = _CHOICES.search(help_text or "")
-    return [c.strip() for c in m.group(1).split(",") if c.strip()] if m else None
-
-
-def _bounds(help_text: str) -> tuple[float | None, float | None] | None:
-    m = _RANGE.search(help_text or "")
-    if not m:
-        return None
-    lo, hi = (float(x) if x not in ("", ".") else None for x in m.groups())
-    return lo, hi
-
-
 # notebook stem -> "module:function" that the notebook calls on its parameters and that raises
 # ValueError: a function of one argument gets the parameter dict, others get it as keywords.
-MODEL_CHECKS = {
+VALIDATORS = {
     "01_price_history": "analysis.prices:validate_parameters",
     "02_demand_buildup": "analysis.demand:validate_scenario",
     "03_export_controls": "analysis.impact:validate_parameters",
@@ -94,16 +38,15 @@ def defaults(notebook: Path) -> dict:
     return _cell_defaults(Path(notebook).read_text(encoding="utf-8"))
 
 
-def model_problems(notebook: Path, parameters: dict) -> list[str]:
-    """What the notebook's model validation says of its defaults overlaid with ``parameters``."""
-    target = MODEL_CHECKS.get(Path(notebook).stem)
-    if target is None or not parameters:
-        return []
+def validator_problems(notebook: Path, parameters: dict) -> list[str]:
+    """What the notebook's validate function says of its defaults overlaid with ``parameters``."""
     import importlib
-
-    module, func = target.split(":")
     import inspect
 
+    target = VALIDATORS.get(Path(notebook).stem)
+    if target is None or not parameters:
+        return []
+    module, func = target.split(":")
     check = getattr(importlib.import_module(module), func)
     full = {**defaults(notebook), **parameters}
     try:
@@ -112,47 +55,20 @@ def model_problems(notebook: Path, parameters: dict) -> list[str]:
         else:
             check(**full)
     except (ValueError, TypeError, KeyError) as err:
-        return [str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__]
+        return str(err).strip().splitlines() or [type(err).__name__]
     return []
 
 
 def problems(notebook: Path, parameters: dict) -> list[str]:
-    """Every way ``parameters`` break the notebook's declaration or its model (empty when they fit)."""
-    out = declared_problems(notebook, parameters)
-    return out or model_problems(notebook, parameters)
+    """Every way ``parameters`` break the notebook's model, one line each; if none, what its
+    validate function says (empty when they fit). No parameters, nothing to check: the defaults
+    are the model's (tests/test_params.py)."""
+    if not parameters:
+        return []
+    from analysis import parameters as declarations
 
-
-def declared_problems(notebook: Path, parameters: dict) -> list[str]:
-    """Every way ``parameters`` break the names, types, choices and ranges the notebook declares."""
-    spec = declared(notebook)
-    out = []
-    for name, value in parameters.items():
-        if name not in spec:
-            close = difflib.get_close_matches(name, list(spec), n=3, cutoff=0.5)
-            hint = f" (did you mean {', '.join(close)}?)" if close else ""
-            out.append(f"unknown parameter {name!r}{hint}; declared: {', '.join(spec)}")
-            continue
-        kind = spec[name]["type"]
-        allowed = _TYPES.get(kind)
-        if allowed and (not isinstance(value, allowed) or (kind != "bool" and isinstance(value, bool))):
-            out.append(f"parameter {name!r} must be {kind}, got {type(value).__name__} {value!r}")
-            continue
-        choices = _choices(spec[name]["help"])
-        if choices is not None:
-            values = value if isinstance(value, list) else [value]
-            bad = [v for v in values if str(v) not in choices]
-            if bad:
-                out.append(f"parameter {name!r}: {', '.join(map(repr, bad))} not allowed; expected one of {', '.join(choices)}")
-        if isinstance(value, float) and not math.isfinite(value):
-            out.append(f"parameter {name!r} = {value!r}: expected a finite number")
-            continue
-        bounds = _bounds(spec[name]["help"])
-        if bounds is not None and isinstance(value, (int, float)) and not isinstance(value, bool):
-            lo, hi = bounds
-            if (lo is not None and value < lo) or (hi is not None and value > hi):
-                span = f"{'' if lo is None else f'{lo:g}'}..{'' if hi is None else f'{hi:g}'}"
-                out.append(f"parameter {name!r} = {value!r} is out of range {span}")
-    return out
+    out = declarations.problems(declarations.model_for(notebook), parameters)
+    return out or validator_problems(notebook, parameters)
 
 
 def check(notebook: Path, parameters: dict, label: str = "") -> None:
@@ -172,20 +88,50 @@ RUN_LABELS = {"04_supply_balance": ("demand_scenario", "demand scenario '{}'")}
 TAG_MAX_CHANGES = 3
 
 
-def _cell_defaults(notebook_json: str) -> dict:
-    """``{name: value}`` of the literal assignments in a notebook's ``parameters`` cell."""
+@dataclass
+class Declared:
+    """One assignment of a parameters cell: its value, its trailing comment (what papermill shows as
+    its help), its last line (1-based)."""
+    default: Any
+    help: str
+    line: int
+
+
+def read_cell(source: str) -> dict[str, Declared]:
+    """``{name: Declared}`` for each literal assignment of a parameters cell's source."""
+    import io
+    import tokenize
+
+    comments = {tok.start[0]: tok.string[1:].strip() for tok in tokenize.generate_tokens(io.StringIO(source).readline)
+                if tok.type == tokenize.COMMENT}
+    out = {}
+    for node in ast.parse(source).body:
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            try:
+                value = ast.literal_eval(node.value)
+            except ValueError:
+                continue
+            out[node.targets[0].id] = Declared(value, comments.get(node.end_lineno, ""), node.end_lineno)
+    return out
+
+
+def _parameters_cell(notebook_json: str) -> str:
+    """The source of the notebook's ``parameters`` cell ('' if it has none)."""
     import nbformat
 
     nb = nbformat.reads(notebook_json, as_version=4)
     cell = next((c for c in nb.cells if "parameters" in c.metadata.get("tags", [])), None)
-    out = {}
-    for node in ast.parse(cell.source if cell is not None else "").body:
-        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
-            try:
-                out[node.targets[0].id] = ast.literal_eval(node.value)
-            except ValueError:
-                continue
-    return out
+    return cell.source if cell is not None else ""
+
+
+def cell_source(notebook: Path) -> str:
+    """The source of the notebook's ``parameters`` cell as it is on disk ('' if it has none)."""
+    return _parameters_cell(Path(notebook).read_text(encoding="utf-8"))
+
+
+def _cell_defaults(notebook_json: str) -> dict:
+    """``{name: value}`` of the literal assignments in a notebook's ``parameters`` cell."""
+    return {name: d.default for name, d in read_cell(_parameters_cell(notebook_json)).items()}
 
 
 def committed_defaults(notebook: Path) -> dict:

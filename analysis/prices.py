@@ -66,33 +66,18 @@ the basis of the USGS (Argus) averages and of export quotes, and the seeds' $/kg
 
 def validate_parameters(*, currency: str, unit: str, vat: str, products, start: str, end: str,
                         max_fx_gap_days: int, forecast_horizon_months: int, max_interp_gap_months: int) -> dict:
-    """Check the notebook's parameters; return them with ``start`` / ``end`` as Timestamps.
+    """Check the notebook's parameters against notebook 01's model
+    (:class:`analysis.parameters.PriceHistory`); return them with ``start`` / ``end`` as Timestamps.
 
-    Raises ValueError naming the parameter and what was expected.
+    Raises ValueError (:class:`analysis.params.ParameterError`) naming the parameter and what was expected.
     """
-    units.check_basis(currency, unit, vat)
-    if isinstance(products, str) or not list(products):
-        raise ValueError(f"products must be a non-empty list drawn from {list(PRODUCTS)}, got {products!r}")
-    unknown = [p for p in products if p not in PRODUCTS]
-    if unknown:
-        raise ValueError(f"products: unknown {unknown}; expected a list drawn from {list(PRODUCTS)}")
-    dates = {}
-    for name, value in (("start", start), ("end", end)):
-        try:
-            dates[name] = pd.Timestamp(str(value))
-        except ValueError:
-            raise ValueError(f"{name} must be a date 'YYYY-MM-DD', got {value!r}") from None
-    if dates["start"] >= dates["end"]:
-        raise ValueError(f"start ({start}) must be before end ({end})")
-    for name, value, lowest in (("max_fx_gap_days", max_fx_gap_days, 0),
-                                ("forecast_horizon_months", forecast_horizon_months, 1),
-                                ("max_interp_gap_months", max_interp_gap_months, 0)):
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < lowest:
-            raise ValueError(f"{name} must be a whole number >= {lowest}, got {value!r}")
-    return {"currency": currency, "unit": unit, "vat": vat, "products": list(products),
-            "start": dates["start"], "end": dates["end"], "max_fx_gap_days": int(max_fx_gap_days),
-            "forecast_horizon_months": int(forecast_horizon_months),
-            "max_interp_gap_months": int(max_interp_gap_months)}
+    from analysis import parameters
+
+    given = dict(currency=currency, unit=unit, vat=vat, products=products, start=start, end=end,
+                 max_fx_gap_days=max_fx_gap_days, forecast_horizon_months=forecast_horizon_months,
+                 max_interp_gap_months=max_interp_gap_months)
+    out = parameters.validate("01_price_history", given).model_dump()
+    return {k: pd.Timestamp(out[k]) if k in ("start", "end") else out[k] for k in given}  # in the order of the arguments
 
 
 # --- normalised points --------------------------------------------------------------------------

@@ -8,7 +8,7 @@ values. It is read strictly, before anything runs, and every problem is collecte
 - the YAML: syntax errors with their line and column, duplicate keys, an empty file, a list or a
   scalar where a mapping is expected;
 - the folder: a scenario folder whose notebook does not exist;
-- the values: checked against the notebook's declared parameters (:mod:`analysis.params`), nested
+- the values: checked against the notebook's model (:mod:`analysis.parameters`, through :mod:`analysis.params`), nested
   values included.
 """
 from __future__ import annotations

@@ -35,7 +35,6 @@ from analysis import cache, claims, consistency, demand, paths, units
 from analysis.data import load, one
 
 NOTEBOOK_STEM = "04_supply_balance"
-DEMAND_SCENARIOS = ("base", "low", "high", "humanoid_boom")
 BALANCE_YEARS = demand.ANCHOR_YEARS  # China's magnet production is known for 2024 (actual) and 2025 (forecast)
 SEED_SOURCE = demand.SEED_SOURCE
 # The recycling yardstick comes from the EU Critical Raw Materials Act itself, Regulation (EU) 2024/1252,
@@ -44,11 +43,6 @@ SEED_SOURCE = demand.SEED_SOURCE
 # and EV motors by 2030" is not in the regulation (policy_claims.csv: not supported) and is not used.
 CRMA_METRIC = "eu_crma_art5_recycling_capacity_benchmark"
 CRMA_CLAIM = "eu_crma_art5_recycling_benchmark"
-
-PARAMETERS = ("demand_scenario", "ndpr_share_of_reo", "pr_share_of_ndpr", "ndpr_share_of_magnet",
-              "quota_growth_pct_per_year", "other_uses_growth_pct_per_year", "backcast_growth_pct_per_year",
-              "first_inflow_year", "lifetime_mean_years", "lifetime_shape", "collection_rate", "recovery_rate")
-
 
 # --- parameters -----------------------------------------------------------------------------------
 
@@ -66,73 +60,30 @@ def _fraction(value, name: str, *, allow_zero: bool = True) -> float:
     return x
 
 
-def _rate(value, name: str) -> float:
-    x = _number(value, name)
-    if x <= -100:
-        raise ValueError(f"{name} = {x:g}: a rate in % per year must be above -100")
-    return x
-
-
 def validate_parameters(params: dict) -> dict:
     """Check the notebook's parameters and return them normalised (floats, full sector dicts).
 
-    Raises ``ValueError`` naming the parameter and what was expected: an unknown demand scenario,
-    a share outside 0-1, a collection or recovery rate outside 0-1 (a negative rate included), a
-    growth rate at or below -100%, a lifetime that is not positive or misses a sector.
+    The types, bounds and choices are those of notebook 04's model
+    (:class:`analysis.parameters.SupplyBalance`); a parameter left out takes the notebook's default.
+    Raises ``ValueError`` (:class:`analysis.params.ParameterError`) with one line per problem, naming
+    the parameter and what was expected. A sector missing from ``backcast_growth_pct_per_year`` gets
+    :func:`backcast_growth_from_data`.
     """
-    unknown = [k for k in params if k not in PARAMETERS]
-    missing = [k for k in PARAMETERS if k not in params]
-    if unknown or missing:
-        raise ValueError(f"parameters: unknown {unknown}, missing {missing}; expected {list(PARAMETERS)}")
-    out = {}
-    if params["demand_scenario"] not in DEMAND_SCENARIOS:
-        raise ValueError(f"demand_scenario: expected one of {list(DEMAND_SCENARIOS)}, got {params['demand_scenario']!r}")
-    out["demand_scenario"] = params["demand_scenario"]
-    out["ndpr_share_of_reo"] = _fraction(params["ndpr_share_of_reo"], "ndpr_share_of_reo", allow_zero=False)
-    out["pr_share_of_ndpr"] = _fraction(params["pr_share_of_ndpr"], "pr_share_of_ndpr")
-    out["ndpr_share_of_magnet"] = _fraction(params["ndpr_share_of_magnet"], "ndpr_share_of_magnet", allow_zero=False)
-    for key in ("quota_growth_pct_per_year", "other_uses_growth_pct_per_year"):
-        out[key] = _rate(params[key], key)
-    back = params["backcast_growth_pct_per_year"]
-    if not isinstance(back, dict):
-        raise ValueError(f"backcast_growth_pct_per_year: expected a mapping sector -> % per year, got {back!r}")
-    bad = [s for s in back if s not in demand.SECTORS]
-    if bad:
-        raise ValueError(f"backcast_growth_pct_per_year: unknown sector(s) {bad}; expected some of {list(demand.SECTORS)}")
-    default = backcast_growth_from_data()
-    out["backcast_growth_pct_per_year"] = {s: _rate(back[s], f"backcast_growth_pct_per_year[{s!r}]") if s in back else default
-                                           for s in demand.SECTORS}
-    year = params["first_inflow_year"]
-    if isinstance(year, bool) or not isinstance(year, int) or not 1950 <= year < BALANCE_YEARS[0]:
-        raise ValueError(f"first_inflow_year: expected a whole year from 1950 to {BALANCE_YEARS[0] - 1}, got {year!r}")
-    out["first_inflow_year"] = year
-    lifetimes = params["lifetime_mean_years"]
-    if not isinstance(lifetimes, dict):
-        raise ValueError(f"lifetime_mean_years: expected a mapping sector -> years, got {lifetimes!r}")
-    bad = [s for s in lifetimes if s not in demand.SECTORS]
-    lacking = [s for s in demand.SECTORS if s not in lifetimes]
-    if bad or lacking:
-        raise ValueError(f"lifetime_mean_years: unknown sector(s) {bad}, missing {lacking}; give one for each of {list(demand.SECTORS)}")
-    out["lifetime_mean_years"] = {}
-    for s in demand.SECTORS:
-        x = _number(lifetimes[s], f"lifetime_mean_years[{s!r}]")
-        if not 0 < x <= 100:
-            raise ValueError(f"lifetime_mean_years[{s!r}] = {x:g}: a mean lifetime must be above 0 and at most 100 years")
-        out["lifetime_mean_years"][s] = x
-    shape = _number(params["lifetime_shape"], "lifetime_shape")
-    if not 0.5 <= shape <= 20:
-        raise ValueError(f"lifetime_shape = {shape:g}: expected a Weibull shape from 0.5 to 20")
-    out["lifetime_shape"] = shape
-    out["collection_rate"] = _fraction(params["collection_rate"], "collection_rate")
-    out["recovery_rate"] = _fraction(params["recovery_rate"], "recovery_rate")
+    from analysis import parameters
+
+    out = parameters.validate(NOTEBOOK_STEM, params).model_dump()
+    back, default = out["backcast_growth_pct_per_year"], backcast_growth_from_data()
+    out["backcast_growth_pct_per_year"] = {s: back.get(s, default) for s in demand.SECTORS}
+    out["lifetime_mean_years"] = {s: out["lifetime_mean_years"][s] for s in demand.SECTORS}
     return out
 
 
 def load_demand(name: str) -> tuple[dict, pd.DataFrame]:
     """The demand scenario ``scenarios/02_demand_buildup/<name>.yaml`` and its projection
     (:func:`analysis.demand.project`): t of magnet by sector and year."""
-    if name not in DEMAND_SCENARIOS:
-        raise ValueError(f"demand_scenario: expected one of {list(DEMAND_SCENARIOS)}, got {name!r}")
+    names = [p.stem for p in demand.scenario_files()]
+    if name not in names:
+        raise ValueError(f"demand_scenario: expected one of {names}, got {name!r}")
     scenario = demand.load_scenario(paths.SCENARIOS / demand.NOTEBOOK_STEM / f"{name}.yaml")
     return scenario, demand.project(scenario)
 
@@ -994,7 +945,7 @@ def results(a: SupplyAnalysis, seed_claims_table: pd.DataFrame) -> dict:
 
 
 __all__ = [
-    "BALANCE_YEARS", "CRMA_CLAIM", "Chain", "DEMAND_SCENARIOS", "KEY_CHART", "NOTEBOOK_STEM", "PARAMETERS", "QUOTA_COVERS",
+    "BALANCE_YEARS", "CRMA_CLAIM", "Chain", "KEY_CHART", "NOTEBOOK_STEM", "QUOTA_COVERS",
     "RECYCLING_SHOWN_FROM", "SupplyAnalysis", "analyse", "annual_exports", "answer", "coverage_by_share", "eol_by_sector",
     "lifetime_table", "recycling_by_year", "recycling_sources", "requirement_sources", "results",
     "backcast_growth_from_data", "balance_band", "band_conclusions", "magnet_output_figures", "magnet_output_range", "ndpr_cross_check", "china_magnet_production", "china_share", "crma_comparison", "crma_target", "eol_outflow",

@@ -19,6 +19,11 @@ ATOMIC_WEIGHT = {"Nd": 144.242, "Pr": 140.90766, "O": 15.999}
 
 KG_PER_T = 1000.0
 
+# The price bases this module converts to (check_basis; notebook 01's parameters choose among them).
+CURRENCIES = ("CNY", "USD")
+MASS_UNITS = ("t", "kg")
+VAT_BASES = ("incl", "excl")
+
 # Which price bases include Chinese VAT. None = the source does not say (left unchanged, flagged).
 VAT_INCLUDED_BY_BASIS = {
     "cn_domestic_incl_vat": True,
@@ -161,12 +166,9 @@ def with_period_ends(fx: pd.DataFrame) -> pd.DataFrame:
 
 def check_basis(currency: str, unit: str, vat: str) -> None:
     """Raise ValueError naming the argument unless the price basis is one this module converts to."""
-    if currency not in ("CNY", "USD"):
-        raise ValueError(f"currency must be 'CNY' or 'USD', got {currency!r}")
-    if unit not in ("t", "kg"):
-        raise ValueError(f"unit must be 't' or 'kg', got {unit!r}")
-    if vat not in ("incl", "excl"):
-        raise ValueError(f"vat must be 'incl' or 'excl', got {vat!r}")
+    for name, value, allowed in (("currency", currency, CURRENCIES), ("unit", unit, MASS_UNITS), ("vat", vat, VAT_BASES)):
+        if value not in allowed:
+            raise ValueError(f"{name} must be {' or '.join(map(repr, allowed))}, got {value!r}")
 
 
 class _FxTable:
@@ -300,7 +302,7 @@ def load_fx() -> pd.DataFrame:
 
 
 __all__ = [
-    "VAT_RATE_CN", "FxGapError", "adjust_vat", "check_basis", "convert_prices", "default_magnet_ndpr_share", "default_magnet_re_share", "load_fx",
+    "CURRENCIES", "MASS_UNITS", "VAT_BASES", "VAT_RATE_CN", "FxGapError", "adjust_vat", "check_basis", "convert_prices", "default_magnet_ndpr_share", "default_magnet_re_share", "load_fx",
     "magnet_composition_share", "magnet_from_re_t", "magnet_re_content_t", "metal_fraction_of_oxide", "metal_oxide_parity_ratio", "metal_to_oxide_t",
     "oxide_to_metal_t", "pick_fx_rate", "prnd_metal_fraction_of_oxide", "with_period_ends",
 ]

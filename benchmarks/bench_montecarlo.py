@@ -37,13 +37,13 @@ SEED = 20250529
 
 def _scenario(name: str, widest: bool = False) -> dict:
     """The scenario file's parameters; ``widest``: horizon 2050 and every uncertain parameter drawn."""
-    from analysis import demand, paths
+    from analysis import demand, parameters, paths
 
     scenario = demand.load_scenario(paths.SCENARIOS / demand.NOTEBOOK_STEM / f"{name}.yaml")
     if widest:
         dists = {k: {"dist": "uniform", "low": 0.2, "high": 1.0} if k.startswith("technology_share.")
                  else {"dist": "normal", "sd": 2.0} for k in demand.uncertain_keys()}
-        scenario = demand.validate_scenario({**scenario, "horizon_year": demand.MAX_HORIZON_YEAR, "mc_distributions": dists})
+        scenario = demand.validate_scenario({**scenario, "horizon_year": parameters.LAST_PROJECTION_YEAR, "mc_distributions": dists})
     return scenario
 
 

@@ -27,7 +27,7 @@
 # %% tags=["parameters"]
 start_year = 2019  # first year of the coverage chart; range: 2000..2060
 end_year = 2026  # last year of the coverage chart; range: 2000..2060
-exports_destination = "total"  # series charted; one of: total, US, EU27, Germany, South Korea, Japan, India, Vietnam
+exports_destination = "total"  # series charted; one of: total, EU27, Germany, India, Japan, South Korea, US, Vietnam
 exports_start = "2024-01"  # first month of the export chart (YYYY-MM)
 show_all_checks = False  # True lists every consistency check, not only the disagreements
 

@@ -33,7 +33,7 @@
 # %% tags=["parameters"]
 # Results file: 02_demand_buildup.results.json for 'default', 02_demand_buildup__<name>.results.json otherwise.
 scenario_name = "default"  # name shown in titles and results (lower-case letters, digits, _)
-horizon_year = 2030  # last projected year, 2024-2025 are seed 002's figures; range: 2026..2050
+horizon_year = 2030  # last projected year, after the latest actual year in data/; range: 2026..2050
 growth_pct_per_year = {
     "nev": 8.7,  # 8.7: Adamas 2024-2040 CAGR of NdFeB demand (outlooks.csv), every sector
     "wind": 8.7,
@@ -74,7 +74,7 @@ sensitivity = {
     "humanoid_kg_per_robot": [2.0, 5.0],
 }  # tornado: {parameter: [low, high]}; humanoid_units_factor multiplies the robot path
 mc_draws = 10000  # Monte Carlo draws; range: 100..1000000
-mc_seed = 20250529  # Monte Carlo seed (same seed, same results)
+mc_seed = 20250529  # Monte Carlo seed (same seed, same results); range: 0..
 mc_distributions = {
     "growth_pct_per_year.nev": {"dist": "normal", "sd": 3.0},
     "growth_pct_per_year.wind": {"dist": "normal", "sd": 3.0},

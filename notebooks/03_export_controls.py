@@ -28,7 +28,7 @@
 # %% tags=["parameters"]
 control_date = "2025-04-04"  # date of the control (YYYY-MM-DD): the first export_control event in data/events.csv
 pre_start = "2024-01"  # first month of the pre-control window the counterfactual is fitted on (YYYY-MM)
-method = "its"  # counterfactual; one of: its, seasonal_naive_trend
+method = "its"  # counterfactual; one of: seasonal_naive_trend, its
 destinations = [
     "US",
     "EU27",
@@ -37,7 +37,7 @@ destinations = [
     "Japan",
     "India",
     "Vietnam",
-]  # destinations compared; one of: US, EU27, Germany, South Korea, Japan, India, Vietnam
+]  # destinations compared; one of: EU27, Germany, India, Japan, South Korea, US, Vietnam
 disruption_end = "auto"  # last disruption month (YYYY-MM), or auto: the month before exports recover
 # 2: floor(4*(T/100)^(2/9)) for T of 24 months (Newey and West 1994).
 hac_maxlags = 2  # Newey-West max lag of the ITS; range: 0..

@@ -28,7 +28,7 @@
 # `make report` builds a report for it.
 
 # %% tags=["parameters"]
-base_scenario = "base"  # demand scenario to start from; one of: base, low, high, humanoid_boom
+base_scenario = "base"  # demand scenario to start from; one of: base, high, humanoid_boom, low
 
 # %%
 from IPython.display import display

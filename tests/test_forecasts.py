@@ -65,7 +65,7 @@ def test_summary_reads_signs_and_the_worst_miss():
 
 
 def test_parameters_are_checked():
-    with pytest.raises(ValueError, match="families: unknown"):
+    with pytest.raises(ValueError, match=r"families\[0\]: expected one of"):
         forecasts.validate_parameters(["weather"], 0, True)
     with pytest.raises(ValueError, match="min_months_ahead"):
         forecasts.validate_parameters(["prices"], -1, True)

@@ -128,7 +128,7 @@ def test_control_date_outside_the_data_is_a_clear_error(series, date):
 
 
 @pytest.mark.parametrize("kwargs, match", [
-    ({"method": "arima"}, "method must be one of"),
+    ({"method": "arima"}, "method: expected one of"),
     ({"destinations": ["Atlantis"]}, "destinations"),
     ({"disruption_end": "2024-01"}, "disruption_end"),
     ({"control_date": "not a date"}, "control_date"),

@@ -54,12 +54,13 @@ GOOD = dict(currency="USD", unit="kg", vat="excl", products=["prnd_oxide"], star
 
 def test_parameters_are_checked_and_named():
     assert prices.validate_parameters(**GOOD)["start"] == pd.Timestamp("2020-01-01")
-    for key, bad, message in [("currency", "EUR", "currency must be"), ("unit", "lb", "unit must be"),
-                              ("vat", "gross", "vat must be"), ("products", ["copper"], "products: unknown"),
-                              ("products", "prnd_oxide", "products must be a non-empty list"),
-                              ("start", "not a date", "start must be a date"), ("end", "2019-01-01", r"start \(2020-01-01\) must be before end"),
-                              ("max_fx_gap_days", -1, "max_fx_gap_days must be"), ("forecast_horizon_months", 0, "forecast_horizon_months must be"),
-                              ("max_interp_gap_months", 1.5, "max_interp_gap_months must be")]:
+    for key, bad, message in [("currency", "EUR", "currency: expected one of"), ("unit", "lb", "unit: expected one of"),
+                              ("vat", "gross", "vat: expected one of"), ("products", ["copper"], r"products\[0\]: expected one of"),
+                              ("products", "prnd_oxide", "products: expected a list"), ("products", [], "products: expected at least 1"),
+                              ("start", "not a date", "start: expected a date YYYY-MM-DD"), ("end", "2019-01-01", r"start \(2020-01-01\) must be before end"),
+                              ("max_fx_gap_days", -1, "max_fx_gap_days: expected a whole number from 0 to 366"),
+                              ("forecast_horizon_months", 0, "forecast_horizon_months: expected a whole number from 1 to 36"),
+                              ("max_interp_gap_months", 1.5, "max_interp_gap_months: expected a whole number, got 1.5")]:
         with pytest.raises(ValueError, match=message):
             prices.validate_parameters(**{**GOOD, key: bad})
 

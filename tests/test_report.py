@@ -54,10 +54,10 @@ def test_parameter_problems_name_the_parameter(project):
     nb = paths.NOTEBOOKS / "10_alpha.ipynb"
     assert params.problems(nb, {"x": 3, "mode": "b"}) == []
     assert params.problems(nb, {"xx": 3}) == ["unknown parameter 'xx' (did you mean x?); declared: x, mode"]
-    assert params.problems(nb, {"x": "3"}) == ["parameter 'x' must be int, got str '3'"]
-    assert params.problems(nb, {"x": 11}) == ["parameter 'x' = 11 is out of range 0..10"]
-    assert params.problems(nb, {"mode": "c"}) == ["parameter 'mode': 'c' not allowed; expected one of a, b"]
-    with pytest.raises(params.ParameterError, match="scenario.yaml: parameter 'x' = -1"):
+    assert params.problems(nb, {"x": "3"}) == ["x: expected a whole number, got '3'"]
+    assert params.problems(nb, {"x": 11}) == ["x: expected a whole number from 0 to 10, got 11"]
+    assert params.problems(nb, {"mode": "c"}) == ["mode: expected one of 'a', 'b', got 'c'"]
+    with pytest.raises(params.ParameterError, match="scenario.yaml: x: expected a whole number from 0 to 10, got -1"):
         params.check(nb, {"x": -1}, label="scenario.yaml")
 
 
