@@ -35,6 +35,8 @@ from scipy import stats
 
 from analysis import claims, consistency, exports
 from analysis.data import load
+from analysis.formatting import pct as pct_text
+from analysis.formatting import thousands
 from analysis.text import md
 
 METHODS = ("seasonal_naive_trend", "its")
@@ -620,22 +622,24 @@ def assess(series: pd.DataFrame, params: dict, series_start, figures=None) -> As
     p = params
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        cf = counterfactual(series, p["control_date"], p["pre_start"], p["method"], p["hac_maxlags"], p["interval_level"])
+        cf = counterfactual(series, p["control_date"], p["pre_start"], p["method"], p["hac_maxlags"],
+                            p["interval_level"])
         loss = estimate_loss(cf, p["disruption_end"])
         net = estimate_loss(cf, p["data_last"])
         table = sensitivity(series, p["control_date"], p["sensitivity_windows"], METHODS, p["hac_maxlags"],
                             p["interval_level"], p["disruption_end"])
     monthly = monthly_table(cf, series_start)
     deepest = deepest_month(monthly, [pd.Period(m, "M") for m in loss["disruption_months"]], cf.control_month)
-    months, summary = share_shift(p["destinations"], p["control_date"], series_start, figures=figures)
+    share_months, share_summary = share_shift(p["destinations"], p["control_date"], series_start, figures=figures)
     spans = same_span_shares(p["destinations"], p["control_date"], figures=figures)
     notes = cf.notes + [f"warning raised while fitting: {w.message}" for w in caught]
-    return Assessment(p, pd.Period(series_start, "M"), cf, loss, net, table, monthly, deepest, months, summary, spans, notes)
+    return Assessment(p, pd.Period(series_start, "M"), cf, loss, net, table, monthly, deepest, share_months,
+                      share_summary, spans, notes)
 
 
 def _about_t(value: float) -> str:
     """Tonnes rounded to the nearest 100 t, with thousands separators: 9,029.1 -> '9,000'."""
-    return f"{round(value, -2):,.0f}"
+    return thousands(round(value, -2))
 
 
 def _month_span(months: list[pd.Period]) -> str:
@@ -656,7 +660,8 @@ def answer(a: Assessment) -> str:
     if not months:
         return (f"China's magnet exports did not fall below the {a.pct} interval of the counterfactual in the control "
                 f"month, {a.cf.control_month.strftime('%B %Y')} ({against}).")
-    n = f"{len(months)}{' given' if a.params['disruption_end'] is not None else ''} month{'s' if len(months) > 1 else ''}"
+    given = " given" if a.params["disruption_end"] is not None else ""
+    n = f"{len(months)}{given} month{'s' if len(months) > 1 else ''}"
     return (f"China's magnet exports lost about {_about_t(loss['lost_t'])} t ({a.pct} interval "
             f"{_about_t(loss['lost_low_t'])} to {_about_t(loss['lost_high_t'])} t"
             f"{', which includes no loss' if loss['lost_low_t'] <= 0 else ''}) over the {n} of disruption after "
@@ -677,26 +682,28 @@ def summary(a: Assessment) -> str:
     loss, net, ok, p, pct = a.loss, a.net, a.fitted, a.params, a.pct
     d = a.deepest
     catch_up = loss["lost_t"] - net["lost_t"]
-    net_note = ("the interval includes zero, so over the whole period the data cannot tell whether the shortfall persisted"
-                if net["lost_low_t"] <= 0 <= net["lost_high_t"] else "the interval excludes zero")
+    net_note = ("the interval includes zero, so over the whole period the data cannot tell whether the shortfall "
+                "persisted" if net["lost_low_t"] <= 0 <= net["lost_high_t"] else "the interval excludes zero")
     lines = [
         f"**{md(answer(a))}**",
         "",
         f"- **Counterfactual:** `{p['method']}`, fitted on {a.cf.n_pre} pre-control points from {p['pre_start']}; "
         f"control month {p['control_month']} (control dated {p['control_date']:%Y-%m-%d}).",
         f"- **Disruption:** {a.span_text()} ({len(a.disruption)} months; rule: {loss['disruption_rule']}).",
-        f"- **Tonnes lost over the disruption:** **{loss['lost_t']:,.0f} t** of magnet ({pct} interval "
-        f"{loss['lost_low_t']:,.0f} to {loss['lost_high_t']:,.0f} t), {loss['lost_pct_of_counterfactual']:.0f}% of the "
-        f"{loss['counterfactual_t']:,.0f} t the counterfactual expected; actual exports were {loss['actual_t']:,.0f} t.",
-        f"- **Deepest month:** {d['month']}, {d['mass_t']:,.0f} t against {d['counterfactual_t']:,.0f} t "
+        f"- **Tonnes lost over the disruption:** **{thousands(loss['lost_t'])} t** of magnet ({pct} interval "
+        f"{thousands(loss['lost_low_t'])} to {thousands(loss['lost_high_t'])} t), "
+        f"{loss['lost_pct_of_counterfactual']:.0f}% of the {thousands(loss['counterfactual_t'])} t the counterfactual "
+        f"expected; actual exports were {thousands(loss['actual_t'])} t.",
+        f"- **Deepest month:** {d['month']}, {thousands(d['mass_t'])} t against {thousands(d['counterfactual_t'])} t "
         f"expected ({d['relative_gap']:+.0%}).",
         f"- **Recovery month** (first month with exports at or above the counterfactual's lower {pct} bound): "
         f"**{a.recovery_text()}**.",
-        f"- **From the control to {p['data_last']}:** {net['lost_t']:,.0f} t short ({net['lost_low_t']:,.0f} to "
-        f"{net['lost_high_t']:,.0f} t): the months after the recovery added {catch_up:+,.0f} t against the "
-        f"counterfactual; {net_note}.",
-        f"- **Across {len(ok)} method x window combinations** the loss ranges from {ok['lost_t'].min():,.0f} to "
-        f"{ok['lost_t'].max():,.0f} t and recovery from {ok['recovery_month'].min()} to {ok['recovery_month'].max()}.",
+        f"- **From the control to {p['data_last']}:** {thousands(net['lost_t'])} t short "
+        f"({thousands(net['lost_low_t'])} to {thousands(net['lost_high_t'])} t): the months after the recovery added "
+        f"{catch_up:+,.0f} t against the counterfactual; {net_note}.",
+        f"- **Across {len(ok)} method x window combinations** the loss ranges from {thousands(ok['lost_t'].min())} "
+        f"to {thousands(ok['lost_t'].max())} t and recovery from {ok['recovery_month'].min()} to "
+        f"{ok['recovery_month'].max()}.",
     ]
     return "\n".join(lines + _destination_lines(a))
 
@@ -706,13 +713,13 @@ def _destination_lines(a: Assessment) -> list[str]:
     us = s[s["destination"] == "US"].set_index("period")["pooled_share_pct"]
     lines = []
     if {"before", "after"} <= set(us.index):
-        lines.append(f"- **US share of China's magnet exports:** {us['before']:.1f}% before, {us['after']:.1f}% after "
-                     f"(pooled over the months where both are known, listed below).")
+        lines.append(f"- **US share of China's magnet exports:** {pct_text(us['before'])} before, "
+                     f"{pct_text(us['after'])} after (pooled over the months where both are known, listed below).")
     rows = common_span(a.same_span)
     if not rows.empty:
         lines.append(f"- **Who lost most, {md(rows['span_after'].iloc[0])} against a year earlier:** " + "; ".join(
-            f"{md(r.destination)} {r.destination_change_pct:+.1f}%" for r in rows.itertuples())
-            + f" (total {rows['total_change_pct'].iloc[0]:+.1f}%).")
+            f"{md(r.destination)} {pct_text(r.destination_change_pct, signed=True)}" for r in rows.itertuples())
+            + f" (total {pct_text(rows['total_change_pct'].iloc[0], signed=True)}).")
     return lines
 
 
@@ -729,13 +736,15 @@ def key_figures(a: Assessment, statements: pd.DataFrame) -> dict:
     verdicts = statements["verdict"]
     return {
         f"magnet exports lost, {a.span_text()} ({p['method']})":
-            f"{loss['lost_t']:,.0f} t ({pct} interval {loss['lost_low_t']:,.0f} to {loss['lost_high_t']:,.0f} t)",
+            f"{thousands(loss['lost_t'])} t ({pct} interval {thousands(loss['lost_low_t'])} to "
+            f"{thousands(loss['lost_high_t'])} t)",
         "recovery month": a.recovery_text(),
         "deepest month vs counterfactual": f"{a.deepest['month']}: {a.deepest['relative_gap']:+.0%}",
         f"net shortfall {p['control_month']} to {p['data_last']}":
-            f"{net['lost_t']:,.0f} t ({pct} interval {net['lost_low_t']:,.0f} to {net['lost_high_t']:,.0f} t)",
-        "loss across methods x windows": f"{ok['lost_t'].min():,.0f} to {ok['lost_t'].max():,.0f} t",
-        "US share of exports before -> after": " -> ".join(f"{v:.1f}%" for v in us),
+            f"{thousands(net['lost_t'])} t ({pct} interval {thousands(net['lost_low_t'])} to "
+            f"{thousands(net['lost_high_t'])} t)",
+        "loss across methods x windows": f"{thousands(ok['lost_t'].min())} to {thousands(ok['lost_t'].max())} t",
+        "US share of exports before -> after": " -> ".join(pct_text(v) for v in us),
         "seed export statements consistent": f"{(verdicts == claims.CONSISTENT).sum()} of {len(statements)} "
                                              f"({verdicts.str.startswith('circular').sum()} circular)",
     }

@@ -9,6 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis import claims, consistency
+from analysis.formatting import thousands
 
 KEY_CHART = "coverage_by_year"
 """The chart that answers notebook 00's question: :func:`analysis.charts.overview.coverage`."""
@@ -48,7 +49,7 @@ def answer(figures: dict, exports_start: str) -> str:
     f = figures
     unsupported = f["policy claims not supported by their primary text"]
     claims_text = f"{unsupported} policy claim{'' if unsupported == 1 else 's'} {'is' if unsupported == 1 else 'are'}"
-    return (f"The data holds {f['data rows']:,} rows in {f['datasets']} datasets from {f['sources']} sources; "
+    return (f"The data holds {thousands(f['data rows'])} rows in {f['datasets']} datasets from {f['sources']} sources; "
             f"{f['disagreements']} of the {f['checks run']} stated figures checked do not add up, {claims_text} not "
             f"supported by their primary text, and of the export months since {exports_start}, "
             f"{f['export months derived since ' + exports_start]} are derived and "
