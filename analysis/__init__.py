@@ -10,8 +10,9 @@ Modules, one concern each:
 - ``analysis.prices``: price points on one basis, monthly grid, metrics, seed price claims, forecast
 - ``analysis.demand``: the bottom-up NdFeB demand model, scenarios, tornado, Monte Carlo
 - ``analysis.supply``: the REO -> oxide -> metal -> magnet chain, supply/demand balance, recycling
-- ``analysis.impact``: counterfactuals for the 2025 export controls (statsmodels)
+- ``analysis.impact``: counterfactuals for the 2025 export controls (statsmodels), notebook 03's results
 - ``analysis.consistency``: recompute every stated growth rate, ratio, share and total
+- ``analysis.overview``: notebook 00's tables of the consistency checks and its results
 - ``analysis.plotting``: house style, source notes and event annotations for charts
 - ``analysis.claims``: one verdict vocabulary; policy claims read against their primary texts
 - ``analysis.forecasts``: every forecast in data/ scored against its published outcome
@@ -31,8 +32,8 @@ __all__ = ["DataValidationError", "catalogue", "load", "load_all"]
 
 
 MODULES = ["backtest", "cache", "charts", "claims", "consistency", "data", "demand", "explorer", "exports", "forecasts",
-           "formatting", "impact", "parameters", "params", "paths", "plotting", "prices", "render", "report", "rounding", "runs", "supply",
-           "tables", "text", "units"]
+           "formatting", "impact", "overview", "parameters", "params", "paths", "plotting", "prices", "render", "report",
+           "rounding", "runs", "supply", "tables", "text", "units"]
 
 
 def __dir__():

@@ -1,4 +1,8 @@
-"""Chart house style: readable at laptop width, units on axes, a source note under every figure."""
+"""Chart house style: readable at laptop width, units on axes, a source note under every figure.
+
+The charts themselves live in :mod:`analysis.charts` (one module per topic); this module holds what
+they share: the style, the source note, dated event markers, month positions and the kt axis formatter.
+"""
 from __future__ import annotations
 
 import textwrap
@@ -15,9 +19,6 @@ SOURCE_NOTE_WIDTH = 150
 
 # Ticks of an axis whose values are t, shown in kt (the axis label says kt): 12,500 -> "12".
 KT = mticker.FuncFormatter(lambda x, _: f"{x / 1000:,.0f}")
-
-# One colour per product / status, used by every chart.
-STATUS_COLOURS = {"reported": "#1f77b4", "derived": "#ff7f0e", "missing": "#bbbbbb"}
 
 
 def use_style() -> None:
@@ -78,82 +79,9 @@ def annotate_events(ax: plt.Axes, categories=None, events: pd.DataFrame | None =
 EVENT_LABEL_ROWS = 6
 
 
-def coverage_chart(coverage: pd.DataFrame, title: str = "What the data covers, by year") -> plt.Figure:
-    """Heat map of the number of observations per dataset and year."""
-    fig, ax = plt.subplots(figsize=(10, 0.45 * len(coverage) + 1.5))
-    sns.heatmap(coverage, annot=True, fmt="g", cmap="Blues", cbar=False, linewidths=0.5, ax=ax,
-                mask=coverage == 0)
-    ax.set_title(title)
-    ax.set_xlabel("year")
-    ax.set_ylabel("")
-    return fig
-
-
 def month_centre(months: pd.Series) -> pd.Series:
     """Mid-month timestamps for monthly Periods, so bars sit between dated event lines correctly."""
     return months.dt.to_timestamp() + pd.Timedelta(days=14)
-
-
-# How each export month's status is drawn: colour and hatch differ, so the legend tells them apart in grey too.
-STATUS_HATCHES = {"reported": None, "derived": "..", "missing": "//"}
-STATUS_LABELS = {"reported": "reported", "derived": "derived (whiskers: rounding range)", "missing": "missing (no figure)"}
-
-
-def export_status_bars(ax: plt.Axes, series: pd.DataFrame, value: str = "mass_t") -> None:
-    """Monthly bars coloured and hatched by status (reported / derived), rounding whiskers on derived
-    months, and a hatched grey band over months with no figure: one labelled artist per status shown,
-    so ``ax.legend()`` lists each status once, with its own colour and hatch.
-
-    ``series`` has ``month`` (Period), ``status`` and ``value`` (plus ``mass_low_t``/``mass_high_t``).
-    """
-    x = month_centre(series["month"])
-    for status in ("reported", "derived"):
-        rows = series["status"] == status
-        if rows.any():
-            ax.bar(x[rows], series.loc[rows, value], width=25, color=STATUS_COLOURS[status], hatch=STATUS_HATCHES[status],
-                   edgecolor="white" if STATUS_HATCHES[status] else None, lw=0, label=STATUS_LABELS[status])
-    derived = series["status"] == "derived"
-    if derived.any():
-        d = series[derived]
-        ax.errorbar(x[derived], d[value], yerr=[d[value] - d["mass_low_t"], d["mass_high_t"] - d[value]],
-                    fmt="none", ecolor="#333333", capsize=3, lw=1)
-    for i, m in enumerate(series.loc[series["status"] == "missing", "month"]):
-        ax.axvspan(m.to_timestamp(), (m + 1).to_timestamp(), facecolor=STATUS_COLOURS["missing"], alpha=0.35,
-                   hatch=STATUS_HATCHES["missing"], edgecolor="#888888", lw=0, zorder=0,
-                   label=STATUS_LABELS["missing"] if i == 0 else None)
-
-
-def status_legend(ax: plt.Axes, **kwargs):
-    """``ax.legend(**kwargs)`` with the status entries first, in the order reported, derived, missing."""
-    handles, labels = ax.get_legend_handles_labels()
-    order = list(STATUS_LABELS.values())
-    rank = {label: order.index(label) if label in order else len(order) for label in labels}
-    pairs = sorted(zip(handles, labels), key=lambda hl: rank[hl[1]])
-    return ax.legend([h for h, _ in pairs], [lab for _, lab in pairs], **kwargs)
-
-
-EXPORT_UNIT = "t of magnet per month"
-
-
-def export_chart(series: pd.DataFrame, title: str, note: str = "", event_categories=("export_control",)) -> plt.Figure:
-    """China's monthly magnet exports by status (:func:`export_status_bars`), in t of magnet per month,
-    with a legend, numbered dated events (their key joins the source note, so labels never overlap)
-    and the sources of the months shown under the figure.
-    """
-    fig, ax = plt.subplots()
-    export_status_bars(ax, series)
-    months = series["month"]
-    ax.set_xlim(months.min().to_timestamp() - pd.Timedelta(days=5), (months.max() + 1).to_timestamp() + pd.Timedelta(days=5))
-    top = series[["mass_t", "mass_high_t"]].max().max()
-    if pd.notna(top) and top > 0:
-        ax.set_ylim(0, top * 1.25)  # room for the event markers above the bars
-    ax.set_ylabel(f"exports, {EXPORT_UNIT}")
-    ax.set_title(title)
-    status_legend(ax, loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8)
-    key = annotate_events_numbered(ax, categories=list(event_categories)) if event_categories else ""
-    ids = series["source_ids"].dropna().str.split(", ").explode() if "source_ids" in series else []
-    source_note(fig, ids, " ".join(t for t in (note, key) if t))
-    return fig
 
 
 def annotate_events_numbered(ax: plt.Axes, categories=None, events: pd.DataFrame | None = None, y: float = 0.97) -> str:

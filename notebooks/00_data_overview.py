@@ -36,7 +36,9 @@ import pandas as pd
 from IPython.display import Markdown, display
 
 import analysis
-from analysis import claims, consistency, exports, plotting, report, tables
+from analysis import claims, consistency, exports, overview, plotting, report, tables
+from analysis.charts import exports as export_charts
+from analysis.charts import overview as overview_charts
 from analysis.data import catalogue_table, coverage_by_year
 from analysis.text import md
 
@@ -65,14 +67,7 @@ table
 
 # %%
 sources = analysis.load("sources")
-by_kind = sources["kind"].value_counts().rename_axis("kind").reset_index(name="sources")
-fig, ax = plotting.plt.subplots(figsize=(8, 3))
-ax.barh(by_kind["kind"], by_kind["sources"], color="#4c72b0")
-ax.invert_yaxis()
-ax.set_xlabel("number of sources")
-ax.set_title("Sources by kind")
-plotting.source_note(fig, [], "Count of rows in data/sources.csv.")
-plotting.plt.show()
+overview_charts.sources_by_kind(sources)
 
 # %% [markdown]
 # ## Coverage over time
@@ -81,9 +76,7 @@ plotting.plt.show()
 # demand by end use exists only for 2024 (actual) and 2025 (forecast), from one source.
 
 # %%
-fig = plotting.coverage_chart(coverage, f"Observations per dataset and year, {start_year}-{end_year}")
-plotting.source_note(fig, [], "Count of rows per year in each data/ table.")
-plotting.plt.show()
+overview_charts.coverage(coverage, start_year, end_year)
 
 # %% [markdown]
 # ## China's magnet exports: reported and derived months
@@ -95,13 +88,10 @@ plotting.plt.show()
 # events, listed under the chart.
 
 # %%
-series = export_series
-fig = plotting.export_chart(series, f"China rare-earth permanent-magnet exports ({exports_destination}), t per month",
-                            "Customs HS 85051110. Derived months computed by analysis.exports.")
-plotting.plt.show()
+export_charts.monthly(export_series, exports_destination)
 
 # %%
-exports.month_table(series)
+exports.month_table(export_series)
 
 # %% [markdown]
 # ## Stated figures that do not add up
@@ -114,12 +104,10 @@ exports.month_table(series)
 
 # %%
 checks = consistency.check()
-summary = checks.groupby(["check", "verdict"]).size().unstack(fill_value=0)
-summary
+overview.check_counts(checks)
 
 # %%
-shown = checks if show_all_checks else checks[checks["verdict"] == consistency.VERDICT_BAD]
-shown[["check", "statement", "stated", "recomputed", "difference", "inputs", "source_ids"]].round(2)
+overview.shown_checks(checks, show_all_checks)
 
 # %% [markdown]
 # **Reading the disagreements.** The largest come from the SMM forum report (seed 002): its
@@ -148,24 +136,9 @@ display(Markdown(f"{len(policy)} claims: " + ", ".join(f"**{n} {md(v)}**" for v,
 policy
 
 # %%
-checked = checks[checks["verdict"] != consistency.VERDICT_NA]
-results = {
-    "key_figures": {
-        "datasets": int(len(table)),
-        "data rows": int(table["rows"].sum()),
-        "sources": int(len(sources)),
-        "checks run": int(len(checked)),
-        "disagreements": int((checks["verdict"] == consistency.VERDICT_BAD).sum()),
-        "policy claims not supported by their primary text": int(len(policy) - counts[claims.SUPPORTED]),
-        "export months derived since " + exports_start: int((series["status"] == "derived").sum()),
-        "export months missing since " + exports_start: int((series["status"] == "missing").sum()),
-    },
-    "parameters": {"start_year": start_year, "end_year": end_year, "exports_destination": exports_destination,
-                   "exports_start": exports_start},
-    "policy_claims": report.records(policy),
-    "disagreements": report.records(
-        checks.loc[checks["verdict"] == consistency.VERDICT_BAD, ["check", "statement", "stated", "recomputed"]], 4),
-}
+parameters = {"start_year": start_year, "end_year": end_year, "exports_destination": exports_destination,
+              "exports_start": exports_start}
+results = overview.results(parameters, table, sources, checks, policy, counts, export_series)
 path = report.write_results("00_data_overview", results)
 display(Markdown(report.results_note(path)))
 

@@ -74,3 +74,24 @@ def defaults_results(executed_with_defaults):
         return json.loads(out.with_name(f"{name}.results.json").read_text(encoding="utf-8"))
 
     return get
+
+
+@pytest.fixture
+def chart_csv(tmp_path, monkeypatch):
+    """``chart_csv(chart)``: write a chart's CSV as a notebook run does, read it back; closes the figures after."""
+    import matplotlib.pyplot as plt
+    import pandas as pd
+
+    monkeypatch.setenv(report.OUTPUT_DIR_ENV, str(tmp_path))
+    monkeypatch.setenv(report.RUN_NAME_ENV, "test_run")
+    charts = []
+
+    def read(chart):
+        charts.append(chart)
+        out = chart.write_csv()
+        assert out == tmp_path / f"test_run.{chart.name}.csv"
+        return pd.read_csv(out)
+
+    yield read
+    for chart in charts:
+        plt.close(chart.figure)

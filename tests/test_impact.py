@@ -94,7 +94,7 @@ def test_seasonal_naive_scales_last_year_by_the_pre_control_growth():
     y[30:33] *= 0.5  # Jul-Sep 2024 halved
     df = pd.DataFrame({"month": months, "mass_t": y, "status": "reported"})
     cf = impact.fit_seasonal_naive(df, "2024-07-01", "2023-01")
-    res = impact.impact(cf)
+    res = impact.estimate_loss(cf)
     assert cf.coefficients.loc[1, "estimate"] == pytest.approx(10.0)
     # lost = half of Jul-Sep 2024: 0.5 * 1.21 * (160 + 170 + 180)
     assert res["lost_t"] == pytest.approx(0.5 * 1.21 * (160 + 170 + 180))
@@ -114,7 +114,7 @@ def test_seasonal_naive_pairs_on_real_data(series):
 
 def test_given_disruption_end_overrides_the_rule(series):
     cf = impact.fit_its(series, "2025-04-04", "2024-01")
-    res = impact.impact(cf, "2025-05")
+    res = impact.estimate_loss(cf, "2025-05")
     tab = cf.table.set_index("month")
     expected = sum(tab.loc[M(m), "counterfactual_t"] - tab.loc[M(m), "mass_t"] for m in ("2025-04", "2025-05"))
     assert res["lost_t"] == pytest.approx(expected)
@@ -203,6 +203,108 @@ def test_seed_tonnages_against_other_sources():
     levels = impact.level_checks("seed")
     sep = levels[(levels["destination"] == "total") & (levels["period"] == "2025-09")].iloc[0]
     assert sep["verdict"] == "consistent" and "reuters" in sep["other_sources"]
+
+
+# --- what the report shows: shortfall, deepest month, the answer, the results file ---------------------------
+
+DESTINATIONS = ["US", "EU27", "Germany", "South Korea", "Japan", "India", "Vietnam"]
+
+
+@pytest.fixture(scope="module")
+def assessment(series):
+    p = impact.validate_parameters("2025-04-04", "2024-01", "its", DESTINATIONS, "auto", 2, 0.95,
+                                   ["2021-01", "2023-01", "2024-01", "2024-07"], "2024-01", series=series)
+    return impact.assess(series, p, "2024-01")
+
+
+def test_shortfall_is_counterfactual_minus_actual_from_the_control_month(series):
+    cf = impact.fit_its(series, "2025-04-04", "2024-01")
+    table = impact.monthly_table(cf, "2024-06")
+    assert table["month"].min() == M("2024-06")
+    assert table.loc[table["month"] < M("2025-04"), "shortfall_t"].isna().all()
+    may = table.set_index("month").loc[M("2025-05")]
+    assert may["shortfall_t"] == pytest.approx(may["counterfactual_t"] - 1238.47)  # May 2025: 1,238.47 t (SMM)
+
+
+def test_deepest_month_passes_over_months_without_data():
+    table = pd.DataFrame({"month": pd.period_range("2025-03", periods=5, freq="M"),
+                          "mass_t": [100.0, 50.0, np.nan, 30.0, 90.0],
+                          "counterfactual_t": [100.0, 100.0, 100.0, 40.0, 100.0]})
+    # April 50 / 100 - 1 = -50%; May has no figure; June 30 / 40 - 1 = -25%
+    deepest = impact.deepest_month(table, [M("2025-04"), M("2025-05"), M("2025-06")], M("2025-04"))
+    assert deepest["month"] == M("2025-04") and deepest["relative_gap"] == pytest.approx(-0.5)
+    # no disruption months (exports at once within the counterfactual's range): the control month
+    deepest = impact.deepest_month(table, [], M("2025-07"))
+    assert deepest["month"] == M("2025-07") and deepest["relative_gap"] == pytest.approx(90 / 100 - 1)
+
+
+def _halved(months_halved: slice):
+    """Two years of one seasonal pattern growing 10% a year, then the months given halved."""
+    months = pd.period_range("2022-01", "2024-12", freq="M")
+    pattern = 100 + 10 * np.arange(12)
+    y = np.concatenate([pattern, pattern * 1.1, pattern * 1.21])
+    y[months_halved] *= 0.5
+    return pd.DataFrame({"month": months, "mass_t": y, "status": "reported"})
+
+
+def _assessment(cf, loss, disruption_end=None):
+    return impact.Assessment(params={"interval_level": 0.95, "disruption_end": disruption_end, "data_last": M("2024-12")},
+                             series_start=M("2023-01"), cf=cf, loss=loss, net={}, sensitivity=pd.DataFrame(),
+                             monthly=pd.DataFrame(), deepest={}, share_months=pd.DataFrame(),
+                             share_summary=pd.DataFrame(), same_span=pd.DataFrame(), notes=[])
+
+
+def test_answer_is_one_sentence_from_the_figures():
+    cf = impact.fit_seasonal_naive(_halved(slice(30, 33)), "2024-07-01", "2023-01")  # Jul-Sep 2024 halved
+    text = impact.answer(_assessment(cf, impact.estimate_loss(cf)))
+    # lost: half of Jul-Sep 2024 = 0.5 * 1.21 * (160 + 170 + 180) = 308.6 t, about 300 t
+    assert text.startswith("China's magnet exports lost about 300 t (95% interval ")
+    assert "over the 3 months of disruption after the controls (July to September 2024)" in text
+    assert "a seasonal-naive counterfactual with trend fitted from January 2023" in text
+    assert text.endswith("were back to the counterfactual's range by October 2024.")
+    assert text.count(".") == 1
+
+
+def test_answer_when_exports_never_recover():
+    cf = impact.fit_seasonal_naive(_halved(slice(30, 36)), "2024-07-01", "2023-01")  # halved to the end
+    loss = impact.estimate_loss(cf, "2024-09")
+    assert loss["recovery_month"] is None
+    text = impact.answer(_assessment(cf, loss, disruption_end=M("2024-09")))
+    assert "over the 3 given months of disruption" in text and text.endswith("had not recovered by December 2024.")
+
+
+def test_answer_says_when_the_interval_includes_no_loss_and_recovery_came_within_given_months():
+    cf = impact.fit_seasonal_naive(_halved(slice(30, 33)), "2024-07-01", "2023-01")  # Jul-Sep 2024 halved
+    loss = impact.estimate_loss(cf, "2024-11")  # given end after the recovery month (October 2024)
+    loss = {**loss, "lost_low_t": -10.0}
+    text = impact.answer(_assessment(cf, loss, disruption_end=M("2024-11")))
+    assert "t, which includes no loss) over the 5 given months" in text
+    assert "(July to November 2024)" in text
+    assert text.endswith("were already back to the counterfactual's range in October 2024, within those months.")
+
+
+def test_results_keep_their_keys_and_add_the_answer(assessment):
+    statements, levels = impact.claim_checks("seed"), impact.level_checks("seed")
+    missing = exports.missing_reasons("total", start="2024-01")
+    res = impact.results(assessment, {"method": "its"}, statements, levels, missing)
+    assert list(res) == ["answer", "key_chart", "key_figures", "parameters", "impact", "net_since_control", "monthly",
+                         "model", "sensitivity", "destination_shares", "seed_statements", "seed_levels", "missing_months"]
+    assert res["parameters"] == {"method": "its"}
+    out, monthly = res["impact"], {r["month"]: r for r in res["monthly"]}
+    # the deepest month: the disruption month with the lowest actual / counterfactual, read off the monthly rows
+    gaps = {m: monthly[m]["mass_t"] / monthly[m]["counterfactual_t"] - 1 for m in out["disruption_months"]}
+    deepest = min(gaps, key=gaps.get)
+    assert res["key_figures"]["deepest month vs counterfactual"] == f"{deepest}: {gaps[deepest]:+.0%}"
+    # shortfall = counterfactual - actual from the control month on (both rounded to 0.1 t in the file)
+    for m, r in monthly.items():
+        if m >= "2025-04" and r["mass_t"] is not None:
+            assert r["shortfall_t"] == pytest.approx(r["counterfactual_t"] - r["mass_t"], abs=0.11)
+        elif m < "2025-04":
+            assert r["shortfall_t"] is None
+    recovery = pd.Period(out["recovery_month"], "M").strftime("%B %Y")
+    assert recovery in res["answer"] and f"{len(out['disruption_months'])} months" in res["answer"]
+    assert list(res["key_figures"])[0] == f"magnet exports lost, {out['disruption_months'][0]} to " \
+                                          f"{out['disruption_months'][-1]} (its)"
 
 
 # --- the notebook --------------------------------------------------------------------------------------------------

@@ -7,6 +7,8 @@ Shown in a notebook (as a cell's last expression, or through ``display``), a cha
 writes its plotted values as a CSV next to the report (``<run>.<chart>.csv``; outside a build under
 ``scratch/``, never in ``reports/``) and puts a download link under the figure, as OWID's grapher does.
 
+- :mod:`analysis.charts.overview`: sources and coverage of the data (notebook 00)
+- :mod:`analysis.charts.exports`: magnet exports by status, and the export controls' impact (notebooks 00, 03)
 - :mod:`analysis.charts.prices`: the price history, forecast band and seed 000's table (notebook 01)
 - :mod:`analysis.charts.demand`: demand by end use, its projection and uncertainty (notebook 02)
 - :mod:`analysis.charts.supply`: supply balance and recycling (notebook 04)
