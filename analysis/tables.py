@@ -1,6 +1,7 @@
 """Tables for people: one helper renders every table a report shows, with every cell escaped.
 
-``show(df)`` gives a table without the 0..n index, numbers with thousands separators, "–" for a
+``show(df)`` gives a table without the 0..n index, readable headers with their unit (:func:`header`),
+numbers with thousands separators, "–" for a
 missing value, dates as YYYY-MM-DD that never wrap, and long tables folded behind a summary line.
 ``install()`` makes it the way IPython displays any DataFrame, so a notebook that ends a cell with
 a frame gets the same table. Every header and cell goes through :func:`html.escape`: no text from
@@ -11,12 +12,32 @@ inputs give identical pages.
 from __future__ import annotations
 
 import html
+import re
 
 import numpy as np
 import pandas as pd
 
 MISSING = "–"
 FOLD_ROWS = 30  # longer tables are folded behind a one-line summary
+
+# Unit suffixes of column names (the field dictionary's convention, data/catalogue.yaml) as readers write them,
+# longest first: ``mass_low_t`` is shown as "mass low, t", ``growth_pct_per_year`` as "growth, %/yr".
+UNIT_SUFFIXES = [("_usd_per_kg", "USD/kg"), ("_cny_per_kg", "CNY/kg"), ("_cny_per_t", "CNY/t"), ("_usd_per_t", "USD/t"),
+                 ("_pct_per_year", "%/yr"), ("_kg_per_unit", "kg/unit"), ("_kg_per_activity_unit", "kg per unit"),
+                 ("_t_reo", "t REO"), ("_usd_bn", "USD bn"), ("_pct", "%"), ("_pp", "pp"), ("_kt", "kt"), ("_kg", "kg"),
+                 ("_gw", "GW"), ("_t", "t")]
+_SNAKE = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)+$")
+
+
+def header(name) -> str:
+    """A column name as a table header: ``snake_case_unit`` becomes "snake case, unit"; other names stay."""
+    text = str(name)
+    if not _SNAKE.match(text):
+        return text
+    unit = next(((suffix, label) for suffix, label in UNIT_SUFFIXES if text.endswith(suffix) and text != suffix[1:]), None)
+    if unit:
+        return f"{text[: -len(unit[0])].replace('_', ' ')}, {unit[1]}"
+    return text.replace("_", " ")
 
 
 def _decimals(values: pd.Series) -> int:
@@ -70,7 +91,7 @@ def to_html(df: pd.DataFrame | pd.Series, decimals: int | dict | None = None, ca
                for c in frame.columns]
     per = decimals if isinstance(decimals, dict) else {}
     columns = [_cells(frame.iloc[:, i], per.get(c, None if per else decimals)) for i, c in enumerate(frame.columns)]
-    head = "".join(f'<th scope="col" style="text-align: {"right" if n else "left"}">{html.escape(str(c))}</th>'
+    head = "".join(f'<th scope="col" style="text-align: {"right" if n else "left"}">{html.escape(header(c))}</th>'
                    for c, n in zip(frame.columns, numeric))
     rows = []
     for r in range(len(frame)):

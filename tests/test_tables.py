@@ -1,5 +1,6 @@
 """Tables for people: escaped, no row numbers, separators, a dash for missing values, folded when long."""
 import pandas as pd
+import pytest
 
 from analysis import tables
 
@@ -31,3 +32,17 @@ def test_long_tables_are_folded_behind_a_summary():
     out = tables.to_html(pd.DataFrame({"x": range(tables.FOLD_ROWS + 1)}))
     assert out.startswith("<details><summary>") and f"{tables.FOLD_ROWS + 1:,} rows" in out
     assert "<details>" not in tables.to_html(pd.DataFrame({"x": range(3)}))
+
+
+@pytest.mark.parametrize("name, shown", [
+    ("mass_low_t", "mass low, t"),  # the field dictionary's unit suffix becomes the unit after a comma
+    ("mining_total_t_reo", "mining total, t REO"),  # the longer suffix wins over "_t"
+    ("growth_pct_per_year", "growth, %/yr"),
+    ("price_mid_usd_per_kg", "price mid, USD/kg"),
+    ("source_ids", "source ids"),  # no unit: only the underscores go
+    ("month", "month"),
+    ("demand 2030, t", "demand 2030, t"),  # already written for people: unchanged
+])
+def test_headers_are_readable_with_their_unit(name, shown):
+    assert tables.header(name) == shown
+    assert f">{shown}</th>" in tables.to_html(pd.DataFrame({name: [1.0]}))
