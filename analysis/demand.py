@@ -36,7 +36,7 @@ import pandas as pd
 import yaml
 
 from analysis import cache, claims, consistency, paths, report, units
-from analysis.data import load
+from analysis.data import load, one
 from analysis.text import md
 
 NOTEBOOK_STEM = "02_demand_buildup"
@@ -506,11 +506,7 @@ def humanoid_claims() -> pd.DataFrame:
 
 
 def _literature_row(application: str) -> pd.Series:
-    lit = load("magnet_intensity")
-    rows = lit[lit["application"] == application]
-    if len(rows) != 1:
-        raise LookupError(f"magnet_intensity.csv: expected one {application!r} row")
-    return rows.iloc[0]
+    return one(load("magnet_intensity"), "magnet_intensity.csv", application=application)
 
 
 def _china_magnet_production() -> dict[int, float]:

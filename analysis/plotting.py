@@ -48,37 +48,6 @@ def source_note(fig: plt.Figure, source_ids, extra: str = "") -> None:
     fig.text(0.01, -0.02, wrapped, ha="left", va="top", fontsize=7.5, color="#555555")
 
 
-def annotate_events(ax: plt.Axes, categories=None, events: pd.DataFrame | None = None, y: float = 0.98) -> None:
-    """Vertical lines and labels for the dated policy events inside the axis' date range.
-
-    Each label goes on the highest of a few rows where it overlaps no label already placed (events a
-    few weeks apart would otherwise print over each other). Set the x limits before calling. With
-    many close events, :func:`annotate_events_numbered` keeps the chart legible.
-    """
-    events = load("events") if events is None else events
-    if categories is not None:
-        events = events[events["category"].isin(categories)]
-    lo, hi = ax.get_xlim()
-    renderer = ax.figure.canvas.get_renderer()
-    placed = []
-    for row in events.sort_values("date").itertuples():
-        x = plt.matplotlib.dates.date2num(row.date)
-        if not lo <= x <= hi:
-            continue
-        ax.axvline(row.date, color="#888888", lw=0.8, ls="--", zorder=0)
-        for level in range(EVENT_LABEL_ROWS):
-            text = ax.text(row.date, y - 0.07 * level, f" {row.label}", transform=ax.get_xaxis_transform(),
-                           fontsize=7.5, color="#444444", va="top", ha="left")
-            box = text.get_window_extent(renderer)
-            if not any(box.overlaps(other) for other in placed) or level == EVENT_LABEL_ROWS - 1:
-                break
-            text.remove()
-        placed.append(box)
-
-
-EVENT_LABEL_ROWS = 6
-
-
 def month_centre(months: pd.Series) -> pd.Series:
     """Mid-month timestamps for monthly Periods, so bars sit between dated event lines correctly."""
     return months.dt.to_timestamp() + pd.Timedelta(days=14)
@@ -87,8 +56,7 @@ def month_centre(months: pd.Series) -> pd.Series:
 def annotate_events_numbered(ax: plt.Axes, categories=None, events: pd.DataFrame | None = None, y: float = 0.97) -> str:
     """Dashed lines with small numbered markers for the policy events inside the axis' date range.
 
-    A legible alternative to :func:`annotate_events` when events are close together: the labels go
-    in the returned key (``"Events: (1) 2025-04-04 label; ..."``), to pass to :func:`source_note`.
+    Labels never overlap, however close the events: they go in the returned key (``"Events: (1) 2025-04-04 label; ..."``), to pass to :func:`source_note`.
     Events on the same day share a number. Set the x limits before calling.
     """
     events = load("events") if events is None else events
