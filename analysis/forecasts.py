@@ -289,18 +289,36 @@ def validate_parameters(families, min_months_ahead, show_pending) -> dict:
         families=families, min_months_ahead=min_months_ahead, show_pending=show_pending)).model_dump()
 
 
+def scored(families, min_months_ahead: int = 0) -> pd.DataFrame:
+    """:func:`pairs` of ``families`` made at least ``min_months_ahead`` months before their period ended."""
+    table = pairs(families)
+    return table[table["months_ahead"].fillna(0) >= min_months_ahead].reset_index(drop=True)
+
+
+def answer(table: pd.DataFrame) -> str:
+    """One sentence: how many outcomes fell inside their forecast's range, and the largest miss."""
+    s = summary(table)
+    if not s["pairs"]:
+        return "No forecast in data/ has a published outcome among the families chosen."
+    return (f"{s['inside']} of the {s['pairs']} forecasts with a published outcome caught it within their stated or "
+            f"rounding range; the largest miss is {s['worst_forecaster']}'s {s['worst_quantity']} for "
+            f"{s['worst_target']}, {s['worst_error_pct']:+.0f}% against the outcome.")
+
+
 def results(table: pd.DataFrame, waiting: pd.DataFrame, parameters: dict) -> dict:
-    """The notebook's results file: key figures in reading order, every pair, the pending list."""
+    """The notebook's results file: the answer, key figures in reading order, every pair, the pending list."""
     from analysis import report
+    from analysis.charts.forecasts import chart_name
 
     s = summary(table)
+    head = {"answer": answer(table), "key_chart": chart_name(table["family"].iloc[0]) if len(table) else None}
     key = {"forecasts scored": s["pairs"]}
     if s["pairs"]:
         key.update({"outcome inside the forecast's range": f"{s['inside']} of {s['pairs']}",
                     "largest miss": f"{s['worst_forecaster']}: {s['worst_quantity']} {s['worst_target']}, {s['worst_error_pct']:+.0f}%",
                     "too high / too low": f"{s['too_high']} / {s['too_low']}"})
     key["forecasts still waiting for an outcome"] = int(len(waiting))
-    return {"key_figures": key, "summary": s, "parameters": parameters, "pairs": report.records(table, 4),
+    return {**head, "key_figures": key, "summary": s, "parameters": parameters, "pairs": report.records(table, 4),
             "pending": report.records(waiting, 4)}
 
 

@@ -48,8 +48,7 @@ from analysis.text import md
 p = forecasts.validate_parameters(families, min_months_ahead, show_pending)
 plotting.use_style()
 tables.install()  # every table: escaped, no index column, thousands separators
-table = forecasts.pairs(p["families"])
-table = table[table["months_ahead"].fillna(0) >= p["min_months_ahead"]].reset_index(drop=True)
+table = forecasts.scored(p["families"], p["min_months_ahead"])
 waiting = forecasts.pending()
 
 # %% [markdown]
@@ -77,9 +76,7 @@ tables.show(table[["quantity", "target", "note"]].rename(columns={"target": "per
 # between rows; the table above gives each error in the forecast's own unit.
 
 # %%
-for family, group in table.groupby("family", sort=False):
-    fig, _ = forecast_charts.errors(group, family)
-    plotting.plt.show()
+display(*forecast_charts.by_family(table))
 
 # %% [markdown]
 # ## Still waiting for an outcome

@@ -5,9 +5,20 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 from analysis import plotting
+from analysis.charts import Chart
 
 
-def errors(pairs: pd.DataFrame, family: str) -> tuple[plt.Figure, list[str]]:
+def chart_name(family: str) -> str:
+    """The chart's name (its CSV: ``<run>.errors_<family>.csv``)."""
+    return "errors_" + "".join(c if c.isalnum() else "_" for c in family.lower())
+
+
+def by_family(table: pd.DataFrame) -> list[Chart]:
+    """One :func:`errors` chart per forecast family in ``table``, in the table's order."""
+    return [errors(group, family) for family, group in table.groupby("family", sort=False)]
+
+
+def errors(pairs: pd.DataFrame, family: str) -> Chart:
     """Each forecast's error in % of its outcome (0 = the outcome), with its stated range as a line.
 
     ``pairs``: rows of :func:`analysis.forecasts.pairs` for one family. Units differ between rows,
@@ -30,4 +41,8 @@ def errors(pairs: pd.DataFrame, family: str) -> tuple[plt.Figure, list[str]]:
     ids = list(dict.fromkeys(list(t["source_id"]) + [s for s in t["outcome_source_id"] if not str(s).endswith(".csv")]))
     plotting.source_note(fig, ids, "Dot: the forecast (middle of its range); bar: its stated range. Green: the outcome fell "
                                    "inside the range (or the rounding of a point forecast); red: too high; blue: too low.")
-    return fig, ids
+    data = t[["quantity", "target", "forecaster", "made_on", "forecast_low", "forecast_high", "forecast", "outcome",
+              "unit", "error_pct", "inside", "source_id", "outcome_source_id"]].rename(columns={"error_pct": "error_pct_of_outcome"})
+    data["forecast_low_pct_of_outcome"] = (t["forecast_low"] / t["outcome"] - 1) * 100
+    data["forecast_high_pct_of_outcome"] = (t["forecast_high"] / t["outcome"] - 1) * 100
+    return Chart(fig, ids, data, chart_name(family))
