@@ -164,6 +164,10 @@ def fit_its(series: pd.DataFrame, control_date, pre_start, hac_maxlags: int = 2,
         Newey-West maximum lag.
     level : float
         Interval coverage, e.g. 0.95.
+
+    Longer than the package's ~60 lines on purpose: the fit, the counterfactual's interval, the
+    interval of any sum of months and the notes share the same design matrix, covariance and
+    residual variance, which split functions would pass around by the dozen.
     """
     control = _control_month(control_date)
     start = pd.Period(pre_start, "M")
