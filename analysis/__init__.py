@@ -7,14 +7,15 @@ Modules, one concern each:
 - ``analysis.units``: FX, VAT, oxide/metal stoichiometry, magnet rare-earth content
 - ``analysis.rounding``: rounding-aware interval arithmetic for published figures
 - ``analysis.exports``: magnet-export series, with unreported months derived and flagged
-- ``analysis.prices``: price points on one basis, monthly grid, metrics, seed price claims, forecast
+- ``analysis.prices``: price points on one basis, monthly grid, metrics, forecast, 01's results
 - ``analysis.demand``: the bottom-up NdFeB demand model, scenarios, tornado, Monte Carlo
 - ``analysis.supply``: the REO -> oxide -> metal -> magnet chain, supply/demand balance, recycling
 - ``analysis.impact``: counterfactuals for the 2025 export controls (statsmodels), notebook 03's results
 - ``analysis.consistency``: recompute every stated growth rate, ratio, share and total
 - ``analysis.overview``: notebook 00's tables of the consistency checks and its results
 - ``analysis.plotting``: house style, source notes and event annotations for charts
-- ``analysis.claims``: one verdict vocabulary; policy claims read against their primary texts
+- ``analysis.claims``: one verdict vocabulary, one ``verdict()``, the claim record and its table; policy claims
+- ``analysis.claims_prices`` / ``analysis.claims_supply``: the seeds' price and supply claims, one function each
 - ``analysis.forecasts``: every forecast in data/ scored against its published outcome
 - ``analysis.backtest``: rolling-origin backtest of the price forecast band
 - ``analysis.charts``: charts as functions of data, one module per topic (``analysis.charts.prices``: notebook 01)
@@ -31,9 +32,9 @@ Modules, one concern each:
 __all__ = ["DataValidationError", "catalogue", "load", "load_all"]
 
 
-MODULES = ["backtest", "cache", "charts", "claims", "consistency", "data", "demand", "explorer", "exports", "forecasts",
-           "formatting", "impact", "overview", "parameters", "params", "paths", "plotting", "prices", "render", "report",
-           "rounding", "runs", "supply", "tables", "text", "units"]
+MODULES = ["backtest", "cache", "charts", "claims", "claims_prices", "claims_supply", "consistency", "data", "demand",
+           "explorer", "exports", "forecasts", "formatting", "impact", "overview", "parameters", "params", "paths", "plotting",
+           "prices", "render", "report", "rounding", "runs", "supply", "tables", "text", "units"]
 
 
 def __dir__():

@@ -10,12 +10,11 @@ Three checks, one table (:func:`check`):
 - **totals**: parts that should add up to a stated whole (year-to-date export totals, quota
   splits, USGS country rows and the world total).
 
-Both sides are compared as intervals (:mod:`analysis.rounding`): a disagreement is one that no
-rounding of the published figures can explain.
+Both sides are compared as intervals (:mod:`analysis.rounding`) by :func:`analysis.claims.verdict`,
+with the verdict words of :mod:`analysis.claims`: a disagreement is one that no rounding of the
+published figures can explain.
 """
 from __future__ import annotations
-
-import math
 
 import pandas as pd
 
@@ -23,11 +22,6 @@ from analysis import cache, claims
 from analysis import exports as exports_mod
 from analysis.data import load
 from analysis.rounding import Interval
-
-# The verdict words live in analysis.claims, shared by every kind of claim.
-VERDICT_OK = claims.CONSISTENT
-VERDICT_BAD = claims.DISAGREES
-VERDICT_NA = claims.NOT_CHECKABLE
 
 COLUMNS = ["check", "claim_id", "statement", "stated", "recomputed", "recomputed_low", "recomputed_high",
            "difference", "verdict", "inputs", "source_ids"]
@@ -107,14 +101,6 @@ def recompute(relation: str, value: Interval, base: Interval, years: int = 1) ->
     raise ValueError(f"unknown relation {relation!r}")
 
 
-def stated_interval(stated: float, comparator: str) -> Interval:
-    if comparator == ">":
-        return Interval(stated, stated, math.inf)
-    if comparator == "<":
-        return Interval(stated, -math.inf, stated)
-    return Interval.of(stated)
-
-
 def _fmt(x: float) -> str:
     return f"{x:,.4g}" if abs(x) < 1000 else f"{x:,.0f}"
 
@@ -151,14 +137,14 @@ def check_stated(frames: dict[str, pd.DataFrame] | None = None) -> pd.DataFrame:
                 base = (value[0] - Interval.of(move.stated_value), "implied by a stated move", move.source_id)
         if value is None or base is None:
             missing = [lbl for lbl, v in (("value", value), ("base", base)) if v is None]
-            rows.append({**row, "verdict": VERDICT_NA, "inputs": f"{' and '.join(missing)} not in data/"})
+            rows.append({**row, "verdict": claims.NOT_CHECKABLE, "inputs": f"{' and '.join(missing)} not in data/"})
             continue
         iv = recompute(c.relation, value[0], base[0], _years_between(c.period_key, c.base_period))
-        ok = iv.overlaps(stated_interval(c.stated_value, c.comparator))
         inputs = f"value {_fmt(value[0].mid)} ({value[1]}); base {_fmt(base[0].mid)} ({base[1]})"
         sources = ", ".join(dict.fromkeys([c.source_id, *value[2].split(", "), *base[2].split(", ")]))
         rows.append({**row, "recomputed": iv.mid, "recomputed_low": iv.lo, "recomputed_high": iv.hi,
-                     "difference": iv.mid - c.stated_value, "verdict": VERDICT_OK if ok else VERDICT_BAD,
+                     "difference": iv.mid - c.stated_value,
+                     "verdict": claims.verdict(c.stated_value, iv, comparator=c.comparator),
                      "inputs": inputs, "source_ids": sources})
     return pd.DataFrame(rows, columns=COLUMNS)
 
@@ -182,12 +168,11 @@ def official_vs_trade_press(demand: pd.DataFrame | None = None) -> pd.DataFrame:
         if seed.empty:
             continue
         s = seed.iloc[0]
-        a, b = Interval.of(s.value), Interval.of(r.value)
         rows.append({"check": "official vs trade press", "claim_id": "",
                      "statement": f"demand_china {r.sector} {r.demand_metric} {r.year}: seed 002 {s.value:g} vs "
                                   f"{r.statement} {r.value:g} {r.unit}",
                      "stated": s.value, "recomputed": r.value, "difference": r.value - s.value,
-                     "verdict": VERDICT_OK if a.overlaps(b) else VERDICT_BAD,
+                     "verdict": claims.verdict(s.value, Interval.of(r.value)),
                      "inputs": f"seed 002 vs the {r.statement} release",
                      "source_ids": f"{s.source_id}, {r.source_id}"})
     return pd.DataFrame(rows, columns=COLUMNS)
@@ -212,7 +197,7 @@ def check_conflicts(frames: dict[str, pd.DataFrame] | None = None) -> pd.DataFra
                          "statement": f"{first.dataset}:{first.quantity} {first.period_key} {first.relation} stated as "
                                       + " and ".join(f"{v:g}" for v in values),
                          "stated": values[0], "recomputed": values[1], "difference": values[1] - values[0],
-                         "verdict": VERDICT_BAD, "inputs": "two statements of one relation",
+                         "verdict": claims.DISAGREES, "inputs": "two statements of one relation",
                          "source_ids": ", ".join(dict.fromkeys(group["source_id"]))})
     demand = get("demand_china")
     seed = demand[demand["statement"].isin(SEED_STATEMENTS)]
@@ -223,7 +208,7 @@ def check_conflicts(frames: dict[str, pd.DataFrame] | None = None) -> pd.DataFra
                          "statement": f"demand_china {sector} {metric} {year} stated as "
                                       + " and ".join(f"{v:g} {u} ({s})" for v, u, s in zip(group["value"], group["unit"], group["statement"])),
                          "stated": values[0], "recomputed": values[1], "difference": values[1] - values[0],
-                         "verdict": VERDICT_BAD, "inputs": "headline vs body", "source_ids": ", ".join(dict.fromkeys(group["source_id"]))})
+                         "verdict": claims.DISAGREES, "inputs": "headline vs body", "source_ids": ", ".join(dict.fromkeys(group["source_id"]))})
     rows += official_vs_trade_press(demand).to_dict("records")
     # One publisher's figure for one metric, year and scenario given twice with values no rounding
     # reconciles: usually a later edition revising an earlier one.
@@ -239,7 +224,7 @@ def check_conflicts(frames: dict[str, pd.DataFrame] | None = None) -> pd.DataFra
                                       + " stated as " + " and ".join(f"{iv.mid:g} {u} ({s})" for iv, u, s in
                                                                     zip(intervals, group["unit"], group["source_id"])),
                          "stated": intervals[0].mid, "recomputed": intervals[1].mid,
-                         "difference": intervals[1].mid - intervals[0].mid, "verdict": VERDICT_BAD,
+                         "difference": intervals[1].mid - intervals[0].mid, "verdict": claims.DISAGREES,
                          "inputs": "two editions or sources", "source_ids": ", ".join(dict.fromkeys(group["source_id"]))})
     reported = exports_mod.reported_figures(get("exports"))
     for key, fig in reported.items():
@@ -248,7 +233,7 @@ def check_conflicts(frames: dict[str, pd.DataFrame] | None = None) -> pd.DataFra
                 rows.append({"check": "conflicting statements", "claim_id": "",
                              "statement": f"exports {exports_mod.key_label(key)} reported as {fig.value.mid:g} t and {alt.value.mid:g} t",
                              "stated": fig.value.mid, "recomputed": alt.value.mid, "difference": alt.value.mid - fig.value.mid,
-                             "verdict": VERDICT_BAD, "inputs": "two sources", "source_ids": ", ".join(fig.source_ids + alt.source_ids)})
+                             "verdict": claims.DISAGREES, "inputs": "two sources", "source_ids": ", ".join(fig.source_ids + alt.source_ids)})
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
@@ -256,10 +241,9 @@ def _total_row(label: str, parts: list[tuple[str, Interval]], whole: Interval, s
     total = parts[0][1]
     for _, iv in parts[1:]:
         total = total + iv
-    ok = total.overlaps(whole)
     return {"check": "total", "claim_id": "", "statement": f"{label}: {' + '.join(p for p, _ in parts)} = {whole.mid:,.0f}",
             "stated": whole.mid, "recomputed": total.mid, "recomputed_low": total.lo, "recomputed_high": total.hi,
-            "difference": total.mid - whole.mid, "verdict": VERDICT_OK if ok else VERDICT_BAD,
+            "difference": total.mid - whole.mid, "verdict": claims.verdict(whole, total),
             "inputs": "reported parts", "source_ids": ", ".join(dict.fromkeys(sources))}
 
 
@@ -311,4 +295,4 @@ def check(frames: dict[str, pd.DataFrame] | None = None) -> pd.DataFrame:
 def disagreements(frames: dict[str, pd.DataFrame] | None = None) -> pd.DataFrame:
     """Only the rows no rounding can explain: value stated, value recomputed, difference, sources."""
     table = check(frames)
-    return table[table["verdict"] == VERDICT_BAD].reset_index(drop=True)
+    return table[table["verdict"] == claims.DISAGREES].reset_index(drop=True)

@@ -245,7 +245,7 @@ def seed_consistency() -> pd.DataFrame:
     ids = set(stated.loc[stated["dataset"] == "demand_china", "claim_id"])
     table = consistency.check()
     mine = table["claim_id"].fillna("").map(lambda c: bool(ids & set(c.split(", ")))) | table["statement"].str.startswith("demand_china ")
-    return table[mine & (table["verdict"] != consistency.VERDICT_NA)].reset_index(drop=True)
+    return table[mine & (table["verdict"] != claims.NOT_CHECKABLE)].reset_index(drop=True)
 
 
 def intensity_reading(intensities: pd.DataFrame | None = None) -> dict[str, float]:
@@ -287,7 +287,7 @@ def activity_rate_disagreements() -> pd.DataFrame:
     """
     checks = seed_consistency()
     stated = load("stated_changes").set_index("claim_id")
-    bad = checks[(checks["check"] == "stated relation") & (checks["verdict"] == consistency.VERDICT_BAD)]
+    bad = checks[(checks["check"] == "stated relation") & (checks["verdict"] == claims.DISAGREES)]
     act = load("demand_china")
     act = act[(act["source_id"] == SEED_SOURCE) & (act["demand_metric"] == "activity")]
     rows = []

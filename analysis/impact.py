@@ -37,6 +37,7 @@ from analysis import claims, consistency, exports
 from analysis.data import load
 from analysis.formatting import pct as pct_text
 from analysis.formatting import thousands
+from analysis.rounding import Interval
 from analysis.text import md
 
 METHODS = ("seasonal_naive_trend", "its")
@@ -480,12 +481,12 @@ def claim_checks(source_kind: str = "seed", dataset: str = "exports") -> pd.Data
     sources = load("sources")
     ids = set(sources.loc[sources["kind"] == source_kind, "source_id"])
     stated = load("stated_changes")
-    claims = stated[(stated["dataset"] == dataset) & stated["source_id"].isin(ids)]
+    statements = stated[(stated["dataset"] == dataset) & stated["source_id"].isin(ids)]
     checks = consistency.check_stated().set_index("claim_id")
     figures = exports.derive()
     same_relation = stated.set_index("claim_id")[["series", "period_key", "base_period", "relation", "stated_value"]]
     rows = []
-    for c in claims.itertuples():
+    for c in statements.itertuples():
         chk = checks.loc[c.claim_id]
         base_series = c.base_series if isinstance(c.base_series, str) else c.series
         value_txt, value_status, value_formula = _figure_text(figures, c.series, c.period_key)
@@ -506,9 +507,7 @@ def claim_checks(source_kind: str = "seed", dataset: str = "exports") -> pd.Data
         derived = [f"{lbl} ({c.period_key if lbl == 'value' else c.base_period}) derived: {f}"
                    for lbl, st, f in (("value", value_status, value_formula), ("base", base_status, base_formula))
                    if st == "derived"]
-        verdict = chk["verdict"]
-        if circular:
-            verdict = "circular (base derived from this statement)"
+        verdict = claims.qualified(claims.CIRCULAR, "base derived from this statement") if circular else chk["verdict"]
         rows.append({"claim_id": c.claim_id, "source_id": c.source_id, "period": c.period_key, "base": c.base_period,
                      "series": c.series if base_series == c.series else f"{c.series} vs {base_series}",
                      "relation": c.relation, "stated": c.stated_value, "recomputed": chk["recomputed"],
@@ -518,7 +517,11 @@ def claim_checks(source_kind: str = "seed", dataset: str = "exports") -> pd.Data
 
 
 def level_checks(source_kind: str = "seed", dataset_rows: pd.DataFrame | None = None) -> pd.DataFrame:
-    """The export tonnages a kind of source states, each against every other source for the same period."""
+    """The export tonnages a kind of source states, each against every other source for the same period.
+
+    :func:`analysis.claims.verdict`: consistent when every other source's figure lies within half a
+    tonne of the stated one, :data:`analysis.claims.ONLY_SOURCE` when no other source states it.
+    """
     sources = load("sources")
     ids = set(sources.loc[sources["kind"] == source_kind, "source_id"])
     rows_all = load("exports") if dataset_rows is None else dataset_rows
@@ -529,11 +532,11 @@ def level_checks(source_kind: str = "seed", dataset_rows: pd.DataFrame | None = 
                         & ~rows_all["source_id"].isin(ids)]
         factor = exports.MASS_UNIT_TO_T[r.mass_unit]
         others = [(o.source_id, o.value * exports.MASS_UNIT_TO_T[o.mass_unit]) for o in same.itertuples()]
+        stated = Interval(r.value * factor, r.value * factor - 0.5, r.value * factor + 0.5)  # to the half tonne
         if not others:
-            verdict, against = "only source", ""
+            verdict, against = claims.ONLY_SOURCE, ""
         else:
-            agree = all(abs(v - r.value * factor) <= 0.5 for _, v in others)
-            verdict = claims.CONSISTENT if agree else claims.DISAGREES
+            verdict = claims.combine(claims.verdict(stated, v) for _, v in others)
             against = "; ".join(f"{v:,.1f} t ({sid})" for sid, v in others)
         rows.append({"source_id": r.source_id, "destination": r.destination,
                      "period": exports.period_label(pd.Period(r.period_start, "M"), pd.Period(r.period_end, "M")),
@@ -743,7 +746,7 @@ def key_figures(a: Assessment, statements: pd.DataFrame) -> dict:
         "loss across methods x windows": f"{thousands(ok['lost_t'].min())} to {thousands(ok['lost_t'].max())} t",
         "US share of exports before -> after": " -> ".join(pct_text(v) for v in us),
         "seed export statements consistent": f"{(verdicts == claims.CONSISTENT).sum()} of {len(statements)} "
-                                             f"({verdicts.str.startswith('circular').sum()} circular)",
+                                             f"({verdicts.str.startswith(claims.CIRCULAR).sum()} circular)",
     }
 
 

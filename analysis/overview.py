@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis import claims, consistency
+from analysis import claims
 from analysis.formatting import thousands
 
 KEY_CHART = "coverage_by_year"
@@ -23,7 +23,7 @@ def check_counts(checks: pd.DataFrame) -> pd.DataFrame:
 
 def shown_checks(checks: pd.DataFrame, show_all: bool = False) -> pd.DataFrame:
     """The disagreements (every check with ``show_all``), with the columns the overview shows."""
-    rows = checks if show_all else checks[checks["verdict"] == consistency.VERDICT_BAD]
+    rows = checks if show_all else checks[checks["verdict"] == claims.DISAGREES]
     return rows[SHOWN_CHECK_COLUMNS].round(2)
 
 
@@ -31,13 +31,13 @@ def key_figures(table: pd.DataFrame, sources: pd.DataFrame, checks: pd.DataFrame
                 policy_counts: pd.Series, series: pd.DataFrame, exports_start: str) -> dict:
     """The overview's figures, in order: datasets, rows, sources, checks, disagreements, unsupported
     policy claims, and the export months derived and missing since ``exports_start``."""
-    checked = checks[checks["verdict"] != consistency.VERDICT_NA]
+    checked = checks[checks["verdict"] != claims.NOT_CHECKABLE]
     return {
         "datasets": int(len(table)),
         "data rows": int(table["rows"].sum()),
         "sources": int(len(sources)),
         "checks run": int(len(checked)),
-        "disagreements": int((checks["verdict"] == consistency.VERDICT_BAD).sum()),
+        "disagreements": int((checks["verdict"] == claims.DISAGREES).sum()),
         "policy claims not supported by their primary text": int(len(policy) - policy_counts[claims.SUPPORTED]),
         "export months derived since " + exports_start: int((series["status"] == "derived").sum()),
         "export months missing since " + exports_start: int((series["status"] == "missing").sum()),
@@ -69,7 +69,7 @@ def results(parameters: dict, table: pd.DataFrame, sources: pd.DataFrame, checks
 
     start = parameters["exports_start"]
     figures = key_figures(table, sources, checks, policy, policy_counts, series, start)
-    bad = checks.loc[checks["verdict"] == consistency.VERDICT_BAD, ["check", "statement", "stated", "recomputed"]]
+    bad = checks.loc[checks["verdict"] == claims.DISAGREES, ["check", "statement", "stated", "recomputed"]]
     return {
         "answer": answer(figures, start),
         "key_chart": KEY_CHART,

@@ -1,5 +1,5 @@
 """Nd and Pr-Nd price history on one basis: a transparent monthly grid, its metrics, a forecast band,
-and the seeds' price claims recomputed.
+and seed 000's yearly table beside the market.
 
 - :func:`price_points` puts every dated quote on the chosen currency / unit / VAT basis (through
   :func:`analysis.units.convert_prices`, with its FX audit columns) and labels each row with its
@@ -12,8 +12,9 @@ and the seeds' price claims recomputed.
   :func:`annual_means` and :func:`metal_oxide_ratios` are the derived metrics;
 - :func:`fit_forecast` fits a few small statsmodels ARIMA models to the monthly log price and
   returns prediction intervals and fit diagnostics;
-- :func:`seed_claims` is the verdict table on the seeds' price claims (re-using
-  :mod:`analysis.consistency` where it already recomputes a claim).
+- :func:`seed000_yearly` sets seed 000's yearly $/kg table beside the market's comparators.
+
+The seeds' price claims, recomputed with their verdicts, are in :mod:`analysis.claims_prices`.
 """
 from __future__ import annotations
 
@@ -24,10 +25,10 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from analysis import cache, claims, units
+from analysis import cache, units
+from analysis.claims import DISAGREES
 from analysis.data import load
 from analysis.formatting import pct, span, thousands
-from analysis.rounding import Interval
 
 PRODUCTS = ("prnd_oxide", "nd_oxide", "nd_metal", "prnd_metal")
 """The four Nd products this module charts (data/prices.csv also holds the NdFeB 52UH blank)."""
@@ -45,21 +46,16 @@ BASIS_LABELS = {
     "blog_estimate": "blog estimate (seed 000)",
 }
 DOMESTIC = "cn_domestic_incl_vat"
+CLAIM_BASIS = {"currency": "USD", "unit": "kg", "vat": "excl"}
+"""The one basis the seed-claim checks (:mod:`analysis.claims_prices`) use, whatever basis the charts
+show: USD/kg excl. VAT is the basis of the USGS (Argus) averages and of export quotes, and the seeds'
+$/kg figures."""
 DATED_PERIODS = ("day", "week", "month")
 """Periods short enough to place in one month of the grid; longer ones are period averages."""
 
 OBSERVED, AVERAGED, INTERPOLATED, GAP = "observed", "averaged", "interpolated", "gap"
 GRID_STATUSES = (OBSERVED, AVERAGED, INTERPOLATED, GAP)
 QUOTED = (OBSERVED, AVERAGED)
-
-VERDICT_OK, VERDICT_BAD, VERDICT_NA = claims.CONSISTENT, claims.DISAGREES, claims.NOT_CHECKABLE  # one vocabulary
-VERDICT_EDGE = claims.ONLY_AT_EXTREMES
-CLAIM_COLUMNS = ["claim", "source", "stated", "recomputed", "arithmetic", "verdict", "basis",
-                 "stated_value", "recomputed_value", "claim_id"]
-
-CLAIM_BASIS = {"currency": "USD", "unit": "kg", "vat": "excl"}
-"""The one basis the seed-claim checks use, whatever basis the charts show: USD/kg excl. VAT is
-the basis of the USGS (Argus) averages and of export quotes, and the seeds' $/kg figures."""
 
 
 # --- parameters ---------------------------------------------------------------------------------
@@ -435,28 +431,7 @@ def fit_forecast(grid: pd.DataFrame, *, horizon_months: int = 6, levels=(0.5, 0.
                     residuals=resid, ljung_box=lb, params=res.params, warnings=caught)
 
 
-# --- the seeds' claims --------------------------------------------------------------------------
-
-def _fmt(x: float, unit: str = "") -> str:
-    if x is None or (isinstance(x, float) and math.isnan(x)):
-        return "n/a"
-    text = f"{x:,.0f}" if abs(x) >= 1000 else f"{x:,.2f}" if abs(x) < 10 else f"{x:,.1f}"
-    return f"{text} {unit}".strip()
-
-
-def _pct_verdict(iv: Interval, stated: float, comparator: str) -> str:
-    """consistent if the central recomputation satisfies the claim; only at range extremes if only
-    some corner of the ranges does; disagrees otherwise."""
-    claim = Interval(stated, stated, math.inf) if comparator == ">" else (
-        Interval(stated, -math.inf, stated) if comparator == "<" else Interval.of(stated))
-    if claim.lo <= iv.mid <= claim.hi:
-        return VERDICT_OK
-    return VERDICT_EDGE if iv.overlaps(claim) else VERDICT_BAD
-
-
-def _pct(value: Interval, base: Interval) -> Interval:
-    return (value / base).map(lambda r: (r - 1) * 100)
-
+# --- seed 000's yearly table -------------------------------------------------------------------
 
 def claim_points(prices: pd.DataFrame | None = None, fx: pd.DataFrame | None = None, *, max_fx_gap_days: int = 31,
                  products=PRODUCTS) -> pd.DataFrame:
@@ -479,10 +454,11 @@ def market_annual_means(points: pd.DataFrame, *, max_interp_gap_months: int = 3)
 def seed000_yearly(points: pd.DataFrame, *, max_interp_gap_months: int = 3) -> pd.DataFrame:
     """Seed 000's yearly $/kg table next to the USGS averages and the market's annual means.
 
-    ``points`` on one basis (USD/kg excl. VAT in :func:`seed_claims`). The verdict is
-    ``consistent`` when the seed's figure, with its rounding, falls inside the range spanned by the
-    year's comparators (USGS Nd oxide; annual means of the China-domestic Nd oxide, Pr-Nd oxide and
-    Nd metal grids: the blog does not say metal or oxide), ``disagrees`` otherwise.
+    ``points`` on one basis (USD/kg excl. VAT in :mod:`analysis.claims_prices`). Per year: the
+    seed's ``seed_low`` / ``seed_high`` and ``source_id``, the USGS Nd oxide average, the annual
+    means (and months) of the China-domestic Nd oxide, Pr-Nd oxide and Nd metal grids (the blog
+    does not say metal or oxide), and the range they span, ``comparator_low`` / ``comparator_high``
+    (NaN without any). The verdict on each year is :func:`analysis.claims_prices.yearly_estimates`.
     """
     table = points[(points["basis"] == "blog_estimate") & (points["assessor"] == "Farmonaut (table)")]
     usgs = points[(points["basis"] == "annual_average") & (points["product"] == "nd_oxide")]
@@ -491,8 +467,8 @@ def seed000_yearly(points: pd.DataFrame, *, max_interp_gap_months: int = 3) -> p
     rows = []
     for r in table.sort_values("date").itertuples():
         year = r.date.year
-        seed = Interval.of((r.price_low + r.price_high) / 2, r.price_low, r.price_high)
-        row = {"year": year, "seed_low": r.price_low, "seed_high": r.price_high, "usgs_nd_oxide": usgs.get(year, math.nan)}
+        row = {"year": year, "seed_low": r.price_low, "seed_high": r.price_high, "source_id": r.source_id,
+               "usgs_nd_oxide": usgs.get(year, math.nan)}
         comparators = [row["usgs_nd_oxide"]]
         for product in ("nd_oxide", "prnd_oxide", "nd_metal"):
             m = means[(means["product"] == product) & (means["year"] == year)]
@@ -500,191 +476,10 @@ def seed000_yearly(points: pd.DataFrame, *, max_interp_gap_months: int = 3) -> p
             row[f"{product}_domestic_months"] = int(m["n_months"].iloc[0]) if len(m) else 0
             comparators.append(row[f"{product}_domestic_mean"])
         comparators = [c for c in comparators if not math.isnan(c)]
-        if not comparators:
-            row.update(comparator_low=math.nan, comparator_high=math.nan, verdict=VERDICT_NA)
-        else:
-            lo, hi = min(comparators), max(comparators)
-            inside = seed.overlaps(Interval(lo, lo, hi))
-            row.update(comparator_low=lo, comparator_high=hi, verdict=VERDICT_OK if inside else VERDICT_BAD)
+        row["comparator_low"] = min(comparators) if comparators else math.nan
+        row["comparator_high"] = max(comparators) if comparators else math.nan
         rows.append(row)
     return pd.DataFrame(rows)
-
-
-def _position(r) -> str:
-    """Where a seed 000 yearly figure lies against its comparators' range."""
-    if math.isnan(r.comparator_low):
-        return "no comparator"
-    if r.seed_low > r.comparator_high:
-        return f"the seed's low end is {(r.seed_low / r.comparator_high - 1) * 100:.0f}% above the highest comparator"
-    if r.seed_high < r.comparator_low:
-        return f"the seed's high end is {(1 - r.seed_high / r.comparator_low) * 100:.0f}% below the lowest comparator"
-    return "the seed's figure is inside the comparators' range"
-
-
-def _consistency_row(checks: pd.DataFrame, claim_id: str) -> pd.Series:
-    rows = checks[checks["claim_id"] == claim_id]
-    if rows.empty:
-        raise KeyError(f"claim_id {claim_id!r} not in data/stated_changes.csv")
-    return rows.iloc[0]
-
-
-def _stated(stated: pd.DataFrame, claim_id: str) -> pd.Series:
-    rows = stated[stated["claim_id"] == claim_id]
-    if rows.empty:
-        raise KeyError(f"claim_id {claim_id!r} not in data/stated_changes.csv")
-    return rows.iloc[0]
-
-
-def _with_mid(prices: pd.DataFrame) -> pd.DataFrame:
-    out = prices.copy()
-    out["price_mid"] = out["price_avg"].where(out["price_avg"].notna(), (out["price_low"] + out["price_high"]) / 2)
-    return out
-
-
-def _value_row(prices: pd.DataFrame, series: str, date: str) -> pd.Series:
-    """The price row a stated_changes ``series`` (product:basis:assessor) and date point to."""
-    product, basis, assessor = series.split(":")
-    rows = prices[(prices["product"] == product) & (prices["basis"] == basis) & (prices["assessor"] == assessor)
-                  & (prices["date"] == pd.Timestamp(date))]
-    if rows.empty:
-        raise KeyError(f"no prices.csv row for series {series!r} on {date}")
-    return rows.iloc[0]
-
-
-def seed_claims(prices: pd.DataFrame | None = None, fx: pd.DataFrame | None = None, stated: pd.DataFrame | None = None, *,
-                max_fx_gap_days: int = 31, max_interp_gap_months: int = 3, near_days: int = 7) -> pd.DataFrame:
-    """The verdict table on the seeds' price claims.
-
-    Columns: ``claim`` (the source's own words, from data/stated_changes.csv), ``source``,
-    ``stated``, ``recomputed`` (text with units), ``arithmetic``, ``verdict``, ``basis``,
-    ``stated_value`` / ``recomputed_value`` (numbers) and ``claim_id``. Where
-    :mod:`analysis.consistency` already recomputes a claim, its row is used. Money values are on
-    :data:`CLAIM_BASIS` (USD/kg excl. VAT) unless the claim is in CNY. ``near_days``: how far from
-    seed 001's previous day to look for other quotes of the same product.
-    """
-    from analysis import consistency
-
-    prices = load("prices") if prices is None else prices
-    stated = load("stated_changes") if stated is None else stated
-    checks = consistency.check_stated({"prices": prices, "stated_changes": stated[stated["dataset"] == "prices"]})
-    pts = claim_points(prices, fx, max_fx_gap_days=max_fx_gap_days)
-    raw = _with_mid(prices)
-    basis = "USD/kg excl. VAT"
-    rows = []
-
-    def add(claim, source, stated_text, recomputed, arithmetic, verdict, basis_text, stated_value, recomputed_value, claim_id=""):
-        rows.append(dict(zip(CLAIM_COLUMNS, [claim, source, stated_text, recomputed, arithmetic, verdict, basis_text,
-                                             stated_value, recomputed_value, claim_id])))
-
-    # 1. Seed 000: "surged over 80% between 2021 and 2025"
-    src0 = "seed 000 (Farmonaut blog)"
-    s80 = _stated(stated, "prc_seed000_surge_2021_2025")
-    c = _consistency_row(checks, s80["claim_id"])
-    y1, y0 = int(s80["period_key"][:4]), int(s80["base_period"][:4])
-    goal, comp = float(s80["stated_value"]), s80["comparator"]
-    claim_text = f"{comp} {goal:g}%"
-    t1, t0 = _value_row(raw, s80["series"], s80["period_key"]), _value_row(raw, s80["series"], s80["base_period"])
-    add(f"\"{s80['passage']}\" - against its own table", src0, claim_text, f"{c['recomputed']:+.1f}%",
-        f"table: {y1} ${t1.price_low:g}-{t1.price_high:g}/kg (mid {t1.price_mid:g}) vs {y0} ${t0.price_mid:g}/kg: "
-        f"{t1.price_mid:g} / {t0.price_mid:g} - 1 = {c['recomputed']:+.1f}% "
-        f"(rounding range {c['recomputed_low']:+.1f}% to {c['recomputed_high']:+.1f}%)",
-        c["verdict"], "USD/kg as the blog states it", goal, float(c["recomputed"]), c["claim_id"])
-    text = raw[(raw["basis"] == "blog_estimate") & (raw["assessor"] == "Farmonaut (text)")]
-    text = text.set_index(text["date"].dt.year)
-    a, b = text.loc[y1], text.loc[y0]
-    iv = _pct(Interval.of(a.price_mid, a.price_low, a.price_high), Interval.of(b.price_mid, b.price_low, b.price_high))
-    add(f"\"{s80['passage']}\" - against its own text ranges", src0, claim_text,
-        f"{iv.mid:+.1f}% (range {iv.lo:+.1f}% to {iv.hi:+.1f}%)",
-        f"text: {y1} ${a.price_low:g}-{a.price_high:g} (mid {a.price_mid:g}) vs {y0} ${b.price_low:g}-{b.price_high:g} "
-        f"(mid {b.price_mid:g}): {a.price_mid:g} / {b.price_mid:g} - 1 = {iv.mid:+.1f}%; only the extreme pair "
-        f"{a.price_high:g} / {b.price_low:g} - 1 = {(a.price_high / b.price_low - 1) * 100:+.1f}% reaches the claim",
-        _pct_verdict(iv, goal, comp), "USD/kg as the blog states it", goal, iv.mid)
-    usgs = pts[(pts["basis"] == "annual_average") & (pts["product"] == "nd_oxide")]
-    usgs = usgs.set_index(usgs["date"].dt.year)["price_mid"]
-    if y0 in usgs and y1 in usgs:
-        iv = _pct(Interval.of(usgs[y1]), Interval.of(usgs[y0]))
-        add(f"\"{s80['passage']}\" - against USGS annual averages", src0, claim_text, f"{iv.mid:+.1f}%",
-            f"USGS Nd oxide (Argus) annual average {y1} {_fmt(usgs[y1])} / {y0} {_fmt(usgs[y0])} USD/kg - 1 = {iv.mid:+.1f}%",
-            _pct_verdict(iv, goal, comp), "USD/kg, USGS annual average (VAT not stated)", goal, iv.mid)
-    means = market_annual_means(pts, max_interp_gap_months=max_interp_gap_months)
-    for product in ("nd_oxide", "prnd_oxide"):
-        m = means[means["product"] == product].set_index("year")
-        label = f"\"{s80['passage']}\" - against China-domestic {PRODUCT_LABELS[product]} quotes"
-        if y0 in m.index and y1 in m.index:
-            a, b = m.loc[y1], m.loc[y0]
-            iv = _pct(Interval(a.price_mid, a.price_low, a.price_high), Interval(b.price_mid, b.price_low, b.price_high))
-            add(label, src0, claim_text, f"{iv.mid:+.1f}%",
-                f"mean of quoted months {y1} {_fmt(a.price_mid)} ({int(a.n_months)} months) / {y0} {_fmt(b.price_mid)} "
-                f"({int(b.n_months)} months) USD/kg - 1 = {iv.mid:+.1f}% (range from the quotes' low and high "
-                f"ends {iv.lo:+.1f}% to {iv.hi:+.1f}%)", _pct_verdict(iv, goal, comp),
-                basis + ", monthly FX", goal, iv.mid)
-        else:
-            have = ", ".join(str(y) for y in m.index) or "none"
-            add(label, src0, claim_text, "n/a", f"no China-domestic {PRODUCT_LABELS[product]} quote in both {y0} and "
-                f"{y1} (years with quotes: {have})", VERDICT_NA, basis, goal, math.nan)
-
-    # 2. Seed 000's yearly estimates
-    for r in seed000_yearly(pts, max_interp_gap_months=max_interp_gap_months).itertuples():
-        stated_text = f"${r.seed_low:g}/kg" if r.seed_low == r.seed_high else f"${r.seed_low:g}-{r.seed_high:g}/kg"
-        parts = [f"USGS Nd oxide {_fmt(r.usgs_nd_oxide)}"] if not math.isnan(r.usgs_nd_oxide) else ["no USGS average"]
-        for product in ("nd_oxide", "prnd_oxide", "nd_metal"):
-            n = getattr(r, f"{product}_domestic_months")
-            if n:
-                parts.append(f"{PRODUCT_LABELS[product]} domestic {_fmt(getattr(r, f'{product}_domestic_mean'))} ({n} mo)")
-        rec = "n/a" if math.isnan(r.comparator_low) else f"{_fmt(r.comparator_low)}-{_fmt(r.comparator_high)} USD/kg"
-        add(f"Nd price per kg in {r.year} (yearly table)", src0, stated_text, rec,
-            "comparators: " + "; ".join(parts) + "; " + _position(r),
-            r.verdict, basis, (r.seed_low + r.seed_high) / 2,
-            math.nan if math.isnan(r.comparator_low) else (r.comparator_low + r.comparator_high) / 2)
-
-    # 3. Seed 001: one-day moves and the previous-day prices they imply
-    src1 = "seed 001 (SunSirs / Yangtze Nonferrous)"
-    for claim_id, abs_id in (("prc_seed001_ndmetal_day_pct", "prc_seed001_ndmetal_day_abs"),
-                             ("prc_seed001_ndoxide_day_pct", "prc_seed001_ndoxide_day_abs")):
-        s, c = _stated(stated, claim_id), _consistency_row(checks, claim_id)
-        move = float(_stated(stated, abs_id)["stated_value"])
-        today = _value_row(raw, s["series"], s["period_key"])
-        product, day = today["product"], pd.Timestamp(s["base_period"])
-        base = today.price_mid - move
-        near = raw[(raw["product"] == product) & (raw["source_id"] != s["source_id"])
-                   & ((raw["date"] - day).abs() <= pd.Timedelta(days=near_days))]
-        if near.empty:
-            check_text = (f"no other {PRODUCT_LABELS[product]} quote within {near_days} days of {day.date()} in data/, "
-                          "so the implied previous-day price is checked by arithmetic only")
-        else:
-            check_text = "nearby quotes: " + "; ".join(f"{r.date.date()} {_fmt(r.price_mid)} {r.price_unit} ({r.basis})"
-                                                       for r in near.itertuples())
-        add(f"\"{s['passage']}\"", src1, f"+{move:,.0f} {today.price_unit}, +{c['stated']:g}%",
-            f"{c['recomputed']:+.2f}% on an implied {base:,.0f} {today.price_unit}",
-            f"{today.price_mid:,.0f} - {move:,.0f} = {base:,.0f} {today.price_unit} on {day.date()}; {move:,.0f} / "
-            f"{base:,.0f} = {c['recomputed']:.2f}%; {check_text}", c["verdict"], f"{today.price_unit} incl. VAT as quoted",
-            float(c["stated"]), float(c["recomputed"]), claim_id)
-    s = _stated(stated, "prc_seed001_ndmetal_day_pct")
-    metal = _value_row(raw, s["series"], s["period_key"])
-    oxide = _value_row(raw, _stated(stated, "prc_seed001_ndoxide_day_pct")["series"], s["period_key"])
-    ratio = metal.price_mid / oxide.price_mid
-    parity = metal_oxide_parity("nd_metal")
-    w = units.ATOMIC_WEIGHT
-    cny_points = price_points(prices, fx, currency="CNY", unit="t", vat="incl", max_fx_gap_days=max_fx_gap_days)
-    others = metal_oxide_ratios(cny_points)
-    others = others[(others["pair"] == "Nd metal / Nd oxide") & (others["date"] != metal.date)]
-    prem = (ratio / parity - 1) * 100
-    add(f"Nd metal / Nd oxide price ratio on {metal.date.date()}", src1,
-        f"{metal.price_mid:,.0f} / {oxide.price_mid:,.0f} {metal.price_unit}", f"{ratio:.4f} (parity {parity:.4f})",
-        f"{metal.price_mid:,.0f} / {oxide.price_mid:,.0f} = {ratio:.4f}; stoichiometric parity Nd2O3 / 2 Nd = "
-        f"{2 * w['Nd'] + 3 * w['O']:.3f} / {2 * w['Nd']:.3f} = {parity:.4f}; the metal costs {prem:+.1f}% more than "
-        "the oxide it contains (a positive premium pays for reduction to metal); other Nd metal/oxide ratios in data/: "
-        + (", ".join(f"{r.date.date()} {r.ratio:.3f}" for r in others.itertuples()) or "none"),
-        VERDICT_OK if ratio >= parity else VERDICT_BAD, "ratio (basis cancels)", ratio, parity)
-
-    # 4. Seed 002: 52UH blank in 2024
-    s, c = _stated(stated, "prc_seed002_52uh_2024_pct"), _consistency_row(checks, "prc_seed002_52uh_2024_pct")
-    end_row, start_row = _value_row(raw, s["series"], s["period_key"]), _value_row(raw, s["series"], s["base_period"])
-    add(f"\"{s['passage']}\"", "seed 002 (SMM forum)", f"+{c['stated']:g}%", f"{c['recomputed']:+.2f}%",
-        f"{end_row.price_mid:g} / {start_row.price_mid:g} - 1 = {c['recomputed']:.2f}% "
-        f"(rounding range {c['recomputed_low']:.2f}% to {c['recomputed_high']:.2f}%)", c["verdict"],
-        f"{end_row.price_unit} as quoted", float(c["stated"]), float(c["recomputed"]), c["claim_id"])
-    return pd.DataFrame(rows, columns=CLAIM_COLUMNS)
 
 
 # --- what notebook 01 shows and writes ----------------------------------------------------------
@@ -771,7 +566,7 @@ def _key_figures(latest: pd.DataFrame, grid: pd.DataFrame, forecast: pd.DataFram
         "Volatility of monthly log returns": f"{pct(vol['annualised_pct'], 0)} a year",
         f"Forecast {end['month']} (90% interval)":
             f"{span(end['lo_90'], end['hi_90'], price_decimals(price_unit))} {price_unit}{held}",
-        "Seed price claims that disagree": f"{int((claims['verdict'] == VERDICT_BAD).sum())} of {len(claims)}",
+        "Seed price claims that disagree": f"{int((claims['verdict'] == DISAGREES).sum())} of {len(claims)}",
     }
 
 
@@ -783,7 +578,7 @@ def results(*, parameters: dict, points: pd.DataFrame, grid: pd.DataFrame, fc: F
 
     ``parameters``: the run's checked parameters (:func:`validate_parameters`); ``points``:
     :func:`price_points`; ``grid``: the China-domestic Pr-Nd oxide grid; ``fc``: :func:`fit_forecast`
-    of it; ``backtest_scores``: :func:`analysis.backtest.score`; ``claims``: :func:`seed_claims`;
+    of it; ``backtest_scores``: :func:`analysis.backtest.score`; ``claims``: :func:`analysis.claims_prices.table`;
     ``ratios``: :func:`metal_oxide_ratios`.
     """
     from analysis.report import records
@@ -824,6 +619,6 @@ __all__ = [
     "answer", "basis_note", "claim_points", "contiguous_tail", "drawdown_pct", "drop_restatements", "fit_forecast",
     "forecast_table", "fx_audit_table", "gap_runs", "grid_summary", "latest_points", "log_return_volatility",
     "market_annual_means", "metal_oxide_parity", "metal_oxide_ratios", "monthly_grid", "peak_trough", "price_decimals",
-    "price_points", "price_text", "ratio_note", "results", "seed000_yearly", "seed_claims", "series_label",
+    "price_points", "price_text", "ratio_note", "results", "seed000_yearly", "series_label",
     "unquoted_products", "validate_parameters", "vat_note", "yoy_change_pct",
 ]

@@ -11,12 +11,13 @@ Four pieces, each usable on its own:
   NdFeB in data/magnet_intensity.csv;
 - **the balance**: China's magnet production = the demand build-up's end uses + magnet exports +
   a residual (other uses and stock change), in t of magnet and in t of Pr-Nd oxide against the
-  quota (:func:`magnet_balance`, :func:`ndpr_balance`, :func:`requirement_path`), and the seeds'
-  supply claims checked (:func:`seed_claims`);
+  quota (:func:`magnet_balance`, :func:`ndpr_balance`, :func:`requirement_path`), and which of its
+  conclusions hold across the range of published output figures (:func:`band_conclusions`);
 - **recycling potential**: end-of-life magnets from past and projected inflows with a Weibull
   lifetime per sector (:func:`lifetime_pmf`, :func:`eol_outflow`, :func:`recycling_flows`), set
   against the EU CRMA's Art. 5 recycling benchmark, 25% of annual consumption (:func:`crma_comparison`).
 
+The seeds' supply claims, recomputed with their verdicts, are in :mod:`analysis.claims_supply`.
 Demand is never recomputed here: :func:`load_demand` calls :mod:`analysis.demand` on the named
 scenario file of the demand notebook. Masses are t of NdFeB magnet unless a column says REO
 (rare-earth oxide), oxide or metal.
@@ -31,8 +32,9 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from analysis import cache, claims, consistency, demand, paths, units
+from analysis import cache, claims, demand, paths, units
 from analysis.data import load, one
+from analysis.rounding import Interval, half_unit
 
 NOTEBOOK_STEM = "04_supply_balance"
 BALANCE_YEARS = demand.ANCHOR_YEARS  # China's magnet production is known for 2024 (actual) and 2025 (forecast)
@@ -362,9 +364,7 @@ def band_conclusions(band: pd.DataFrame) -> pd.DataFrame:
             QUOTA_COVERS: g["quota_coverage_pct"] >= 100,
         }
         for text, ok in tests.items():
-            holds = "holds across the range" if ok.all() else ("fails across the range" if not ok.any() else
-                                                              "depends on which output figure is right")
-            rows.append({"year": int(year), "conclusion": text, "verdict": holds,
+            rows.append({"year": int(year), "conclusion": text, "verdict": claims.robustness(ok),
                          "at low": bool(ok["low"]), "in the balance": bool(ok["balance"]), "at high": bool(ok["high"])})
     return pd.DataFrame(rows)
 
@@ -520,11 +520,26 @@ def requirement_path(demand_df: pd.DataFrame, balance: pd.DataFrame, chain: Chai
     return pd.DataFrame(rows)
 
 
-# --- the seeds' supply claims ---------------------------------------------------------------------
+# --- figures the seeds' supply claims are checked against (analysis.claims_supply) ---------------
 
 def market_figure(metric: str) -> pd.Series:
     """The one row of data/market_figures.csv for ``metric`` (``LookupError`` if none or several)."""
     return one(load("market_figures"), metric=metric)
+
+
+ND_VOLUME_METRIC = "global_nd_production_volume"
+
+
+def seed000_volume_interval(stated_t: float) -> Interval:
+    """A figure of seed 000's 'Global Production Volume' column, t, as the interval it stands for.
+
+    The column gives its figures to the hundred tonnes (50,800, 53,400, ...), so a round one such
+    as 60,000 stands for 59,950-60,050 t, not for the 55,000-65,000 t its trailing zeros alone would
+    suggest (:func:`analysis.rounding.half_unit`): the half-unit is the column's finest.
+    """
+    mf = load("market_figures")
+    half = min(half_unit(v) for v in mf.loc[mf["metric"] == ND_VOLUME_METRIC, "value_low"])
+    return Interval(stated_t, stated_t - half, stated_t + half)
 
 
 def nd_volume_check(chain: Chain) -> pd.DataFrame:
@@ -532,11 +547,13 @@ def nd_volume_check(chain: Chain) -> pd.DataFrame:
 
     USGS counts all rare-earth oxide mined (t REO). Its neodymium content is REO x Pr-Nd share x
     Nd2O3 share of the Pr-Nd oxide (t Nd2O3), or that x the Nd metal fraction of Nd2O3 (t Nd
-    metal). Seed 000 does not say what it counts. ``implied_ndpr_share_pct`` is the Pr-Nd share of
-    REO at which the seed's figure would equal the USGS Nd2O3 equivalent.
+    metal). Seed 000 does not say what it counts. ``position``: where the seed's figure (with
+    :func:`seed000_volume_interval`) lies against that span, by :func:`analysis.claims.verdict`.
+    ``implied_ndpr_share_pct`` is the Pr-Nd share of REO at which the seed's figure would equal the
+    USGS Nd2O3 equivalent. The verdict on the claim is :func:`analysis.claims_supply.nd_production_volume`.
     """
     mf = load("market_figures")
-    seed = mf[mf["metric"] == "global_nd_production_volume"].set_index("year")["value_low"]
+    seed = mf[mf["metric"] == ND_VOLUME_METRIC].set_index("year")["value_low"]
     wide = usgs_editions()
     world = wide[wide["country"] == "World"].set_index("year")
     nd_oxide_share = 1 - chain.pr_share_of_ndpr
@@ -548,75 +565,12 @@ def nd_volume_check(chain: Chain) -> pd.DataFrame:
             reo = float(world.loc[year, edition])
             oxide = chain.reo_to_ndpr_oxide(reo) * nd_oxide_share
             metal = units.oxide_to_metal_t(oxide, "Nd")
-            verdict = ("between the Nd-metal and Nd2O3 equivalents" if metal <= stated <= oxide else
-                       "above the Nd2O3 equivalent" if stated > oxide else "below the Nd-metal equivalent")
+            inside = claims.verdict(seed000_volume_interval(stated), Interval((metal + oxide) / 2, metal, oxide))
+            position = ("between the Nd-metal and Nd2O3 equivalents" if inside == claims.CONSISTENT else
+                        "above the Nd2O3 equivalent" if stated > oxide else "below the Nd-metal equivalent")
             rows.append({"year": int(year), "edition": edition, "seed000_stated_t": float(stated), "usgs_world_t_reo": reo,
                          "usgs_nd_oxide_t": oxide, "usgs_nd_metal_t": metal, "stated_vs_oxide_pct": (stated / oxide - 1) * 100,
-                         "implied_ndpr_share_pct": stated / (reo * nd_oxide_share) * 100, "verdict": verdict})
-    return pd.DataFrame(rows)
-
-
-def seed_claims(chain: Chain, demand_df: pd.DataFrame, balance: pd.DataFrame) -> pd.DataFrame:
-    """The seeds' supply claims, each recomputed from data/ with a verdict and what it rests on."""
-    rows = []
-    # 1. seed 000: "By 2025, global neodymium mining output must rise by 25%".
-    rise = market_figure("required_mining_output_increase")
-    world = latest_world_output().set_index("year")
-    y1 = int(rise["year"])
-    wide = usgs_editions()
-    w = wide[wide["country"] == "World"].set_index("year")
-    edition = world.loc[y1, "edition"]
-    w_prev = float(w.loc[y1 - 1, edition])
-    growth = (world.loc[y1, "world_t_reo"] / w_prev - 1) * 100
-    quotas = quota_table().set_index("year")
-    quota_growth = (quotas.loc[y1, "mining_total_t_reo"] / quotas.loc[y1 - 1, "mining_total_t_reo"] - 1) * 100
-    totals = demand.seed_arithmetic().groupby("year")["demand_t"].sum()  # seed 002's own end uses, as the explanation says
-    end_use_growth = (totals.loc[y1] / totals.loc[y1 - 1] - 1) * 100
-    bal = balance.set_index("year")
-    prod_growth = (bal.loc[y1, "production_t"] / bal.loc[y1 - 1, "production_t"] - 1) * 100
-    rows.append({"claim": f"global Nd mining output must rise by {rise['value_low']:g}% by {y1}", "source_id": rise["source_id"],
-                 "stated": f"+{rise['value_low']:g}% (base year not stated)",
-                 "recomputed": f"world mine output {y1 - 1}-{y1}: {growth:+.1f}% ({edition}); China mining quota {quota_growth:+.1f}%",
-                 "verdict": claims.DISAGREES,
-                 "explanation": f"Output did not rise 25%. A 25% rise matches seed 002's growth of the seven end uses "
-                                f"({end_use_growth:+.1f}% {y1 - 1}-{y1}), but China's magnet production is expected to grow "
-                                f"{prod_growth:+.1f}%: the end uses take a larger share of a slower-growing total."})
-    # 2. seed 000: China controls "over 60-70% of global neodymium output".
-    share = market_figure("china_share_global_nd_output")
-    cs = china_share()
-    lo, hi = float(share["value_low"]), float(share["value_high"])
-    inside = cs["china_share_pct"].between(lo, hi).all()
-    rows.append({"claim": f"China controls over {lo:g}-{hi:g}% of global neodymium output", "source_id": share["source_id"],
-                 "stated": f"over {lo:g}-{hi:g}%",
-                 "recomputed": "; ".join(f"{r.year} {r.edition}: {r.china_share_pct:.1f}%" for r in cs.itertuples()),
-                 "verdict": f"{claims.CONSISTENT} (mine output)" if inside else claims.DISAGREES,
-                 "explanation": "USGS counts all rare earths mined (t REO), not neodymium, and takes China's figure from its "
-                                "quota (no undocumented output). For separation and magnets China's share is higher: "
-                                "89-90% of NdFeB (magnet_production.csv)."})
-    # 3. seed 003: ">2,000 t ... equivalent to 7% of global production in 2024" (analysis.consistency).
-    checks = consistency.check()
-    c = checks[checks["claim_id"] == "mf_lingyi_demand_share_world_production_2024"].iloc[0]
-    tonnes = float(market_figure("lingyi_annual_magnet_demand_increase")["value_low"])
-    rows.append({"claim": f"{tonnes:,.0f} t of magnet = {c['stated']:g}% of global production in 2024",
-                 "source_id": "seed003_magnet_news", "stated": f"{c['stated']:g}%",
-                 "recomputed": f"{c['recomputed']:.2f}% of China's 2024 magnet output alone ({c['inputs']})",
-                 "verdict": c["verdict"],
-                 "explanation": f"7% would put global production at {tonnes / c['stated'] * 100:,.0f} t, about a ninth of "
-                                f"China's {bal.loc[2024, 'production_t']:,.0f} t of magnet in 2024."})
-    # 4. seed 000: global neodymium production volumes against USGS.
-    nd = nd_volume_check(chain)
-    latest = nd.sort_values(["year", "edition"]).groupby("year").tail(1)
-    within = (latest["verdict"] == "between the Nd-metal and Nd2O3 equivalents").sum()
-    rows.append({"claim": f"global neodymium production volume, {latest['year'].min()}-{latest['year'].max()} "
-                          "(the seed 000 table's years USGS also covers), t", "source_id": "seed000_farmonaut",
-                 "stated": ", ".join(f"{r.year}: {r.seed000_stated_t:,.0f}" for r in latest.itertuples()),
-                 "recomputed": ", ".join(f"{r.year}: {r.usgs_nd_metal_t:,.0f}-{r.usgs_nd_oxide_t:,.0f} t Nd metal-Nd2O3 ({r.edition})"
-                                         for r in latest.itertuples()),
-                 "verdict": f"plausible order of magnitude ({within} of {len(latest)} years inside the span)",
-                 "explanation": f"The seed does not say if it counts metal or oxide, mine or refinery output. Against USGS "
-                                f"REO at a {chain.ndpr_share_of_reo:.0%} Pr-Nd share it implies a Pr-Nd share of "
-                                f"{latest['implied_ndpr_share_pct'].min():.1f}-{latest['implied_ndpr_share_pct'].max():.1f}% "
-                                f"(oxide basis): it rests on the assumed share as much as on the seed."})
+                         "implied_ndpr_share_pct": stated / (reo * nd_oxide_share) * 100, "position": position})
     return pd.DataFrame(rows)
 
 
@@ -872,8 +826,8 @@ def analyse(p: dict) -> SupplyAnalysis:
 KEY_CHART = "requirement_path"  # the chart that answers the report's question (analysis.charts.supply.requirement_path)
 
 
-ACROSS_OUTPUT_FIGURES = {"holds across the range": "enough at every published figure for China's magnet output",
-                         "fails across the range": "short at every published figure for China's magnet output"}
+ACROSS_OUTPUT_FIGURES = {claims.HOLDS: "enough at every published figure for China's magnet output",
+                         claims.FAILS: "short at every published figure for China's magnet output"}
 
 
 def answer(a: SupplyAnalysis) -> str:
@@ -898,7 +852,7 @@ def answer(a: SupplyAnalysis) -> str:
 def results(a: SupplyAnalysis, seed_claims_table: pd.DataFrame) -> dict:
     """Notebook 04's results file: the answer, the key chart, the key figures (headline first) and the tables.
 
-    ``seed_claims_table``: :func:`seed_claims` for the same run (computed where the claims live).
+    ``seed_claims_table``: :func:`analysis.claims_supply.table` for the same run (computed where the claims live).
     """
     from analysis.report import records
 
@@ -952,5 +906,5 @@ __all__ = [
     "inflow_history", "latest_world_output", "market_figure", "lifetime_pmf", "load_demand", "magnet_balance", "nd_volume_check",
     "nev_backcast_from_data",
     "ndpr_balance", "ndpr_share_sensitivity", "quota_table", "recycling_flows",
-    "recycling_sensitivity", "requirement_path", "seed_claims", "usgs_editions", "usgs_revisions", "validate_parameters",
+    "recycling_sensitivity", "requirement_path", "seed000_volume_interval", "usgs_editions", "usgs_revisions", "validate_parameters",
 ]

@@ -47,7 +47,8 @@ import warnings
 import pandas as pd
 from IPython.display import Markdown, display
 
-from analysis import backtest, plotting, report, tables
+from analysis import backtest, claims_prices, plotting, report, tables
+from analysis import claims as verdicts
 from analysis import prices as pr
 from analysis.charts import prices as charts
 from analysis.formatting import pct
@@ -166,11 +167,12 @@ else:
 # USD/kg excl. VAT whatever basis the charts show (the basis of the USGS averages and of the seeds'
 # $/kg figures), with monthly FX. Verdicts: **consistent** (the central recomputation supports the
 # claim), **only at range extremes** (only the most favourable ends of the published ranges do),
-# **disagrees**, **not checkable** (the data has no comparator). Where `analysis.consistency`
-# already recomputes a claim (`claim_id`), its result is used.
+# **disagrees**, **not checkable** (the data has no comparator). Each claim is a small function in
+# `analysis.claims_prices`; where `analysis.consistency` already recomputes a claim (`claim_id`),
+# its result is used.
 
 # %%
-claims = pr.seed_claims(max_fx_gap_days=max_fx_gap_days, max_interp_gap_months=max_interp_gap_months)
+claims = claims_prices.table(max_fx_gap_days=max_fx_gap_days, max_interp_gap_months=max_interp_gap_months)
 with pd.option_context("display.max_colwidth", None):
     display(claims[["claim", "source", "stated", "recomputed", "arithmetic", "verdict", "basis"]])
 
@@ -178,12 +180,12 @@ with pd.option_context("display.max_colwidth", None):
 claim_pts = pr.claim_points(max_fx_gap_days=max_fx_gap_days)
 yearly = pr.seed000_yearly(claim_pts, max_interp_gap_months=max_interp_gap_months)
 display(charts.seed000_chart(yearly, claim_pts))
-verdicts = claims["verdict"].value_counts()
+verdict_counts = claims["verdict"].value_counts()
 usgs = yearly.set_index("year")["usgs_nd_oxide"].dropna()
 seed = yearly.set_index("year")["seed_low"]
 display(Markdown(
-    f"**{verdicts.get(pr.VERDICT_BAD, 0)} of {len(claims)} claims disagree with the data; "
-    f"{verdicts.get(pr.VERDICT_OK, 0)} are consistent.** Seed 000's table goes from ${seed.iloc[0]:g}/kg in "
+    f"**{verdict_counts.get(verdicts.DISAGREES, 0)} of {len(claims)} claims disagree with the data; "
+    f"{verdict_counts.get(verdicts.CONSISTENT, 0)} are consistent.** Seed 000's table goes from ${seed.iloc[0]:g}/kg in "
     f"{seed.index[0]} to ${seed.max():g}/kg in {seed.idxmax()}, while the USGS Nd oxide average peaks in "
     f"{usgs.idxmax()} at {usgs.max():.0f} USD/kg and is {(1 - usgs.loc[usgs.idxmax():].min() / usgs.max()) * 100:.0f}% "
     f"lower by {usgs.loc[usgs.idxmax():].idxmin()}."))

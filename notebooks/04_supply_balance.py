@@ -66,7 +66,7 @@ recovery_rate = 0.9  # share of the collected magnet mass recovered as new magne
 import pandas as pd
 from IPython.display import Markdown, display
 
-from analysis import data, demand, params, plotting, report, supply, tables
+from analysis import claims_supply, data, demand, params, plotting, report, supply, tables
 from analysis.charts import supply as charts_supply
 from analysis.claims import policy_claims
 from analysis.text import md
@@ -277,7 +277,7 @@ show(a.path[["year", "end_uses_t", "exports_and_other_t", "requirement_t", "requ
 # `analysis.consistency` (claim `mf_lingyi_demand_share_world_production_2024`).
 
 # %%
-claims = supply.seed_claims(chain, a.demand, a.balance)
+claims = claims_supply.table(chain, a.balance)
 show(claims)
 
 # %% [markdown]

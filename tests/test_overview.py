@@ -47,7 +47,7 @@ def test_shown_checks_are_the_disagreements_unless_all_are_asked_for():
     checks = consistency.check()
     shown = overview.shown_checks(checks)
     assert list(shown.columns) == overview.SHOWN_CHECK_COLUMNS
-    assert len(shown) == (checks["verdict"] == consistency.VERDICT_BAD).sum()
+    assert len(shown) == (checks["verdict"] == claims.DISAGREES).sum()
     assert len(overview.shown_checks(checks, show_all=True)) == len(checks)
     counts = overview.check_counts(checks)
     assert counts.to_numpy().sum() == len(checks)

@@ -7,7 +7,7 @@ import pandas as pd
 import papermill as pm
 import pytest
 
-from analysis import prices, units
+from analysis import claims_prices, prices, units
 
 # --- synthetic inputs ---------------------------------------------------------------------------
 
@@ -224,7 +224,7 @@ def test_forecast_gives_widening_nested_intervals():
 
 @pytest.fixture(scope="module")
 def claims():
-    return prices.seed_claims()
+    return claims_prices.table()
 
 
 def _claim(claims, claim_id):

@@ -7,7 +7,7 @@ import papermill as pm
 import pytest
 import yaml
 
-from analysis import demand, params, paths, supply, units
+from analysis import claims_supply, demand, params, paths, supply, units
 from analysis.charts import supply as charts_supply
 
 NB = "04_supply_balance"
@@ -207,7 +207,7 @@ def test_requirement_path(base, chain):
 # --- claims ---------------------------------------------------------------------------------------
 
 def test_seed_claims(base, chain):
-    claims = supply.seed_claims(chain, base, supply.magnet_balance(base))
+    claims = claims_supply.table(chain, supply.magnet_balance(base))
     assert len(claims) == 4
     by = dict(zip(claims["source_id"] + ":" + claims["claim"].str[:12], claims["verdict"]))
     assert by["seed000_farmonaut:global Nd mi"] == "disagrees"  # output did not rise 25%
@@ -226,7 +226,7 @@ def test_nd_volume_check_counts_nd_only(chain):
     assert r.usgs_nd_oxide_t == pytest.approx(390000 * 0.20 * 0.75)            # 58,500 t Nd2O3
     assert r.usgs_nd_metal_t == pytest.approx(390000 * 0.20 * 0.75 * ND_IN_ND2O3, rel=1e-6)
     assert r.seed000_stated_t == 56800
-    assert r.verdict == "between the Nd-metal and Nd2O3 equivalents"
+    assert r.position == "between the Nd-metal and Nd2O3 equivalents"
     assert r.implied_ndpr_share_pct == pytest.approx(56800 / (390000 * 0.75) * 100)
 
 
@@ -378,7 +378,7 @@ def analysed(p):
 
 
 def test_results_keep_the_notebook_keys_and_add_answer_and_key_chart(analysed):
-    r = supply.results(analysed, supply.seed_claims(analysed.chain, analysed.demand, analysed.balance))
+    r = supply.results(analysed, claims_supply.table(analysed.chain, analysed.balance))
     assert list(r) == RESULT_KEYS
     assert r["key_chart"] == supply.KEY_CHART and callable(getattr(charts_supply, r["key_chart"]))
     figures = r["key_figures"]
