@@ -375,7 +375,7 @@ def test_notebook_halving_nev_growth_changes_nev_alone(run_scenario, base_params
 
 @pytest.mark.notebook
 def test_notebook_refuses_a_share_above_one(run_notebook):
-    with pytest.raises(pm.PapermillExecutionError, match=r"technology_share\['wind'\] = 1.5: a technology share must be between 0 and 1"):
+    with pytest.raises(pm.PapermillExecutionError, match=r"technology_share\['wind'\]: expected a number from 0 to 1, got 1.5"):
         run_notebook(NB, technology_share={"wind": 1.5})
 
 

@@ -454,7 +454,7 @@ def test_notebook_fx_gap_past_the_limit_is_a_clear_error(run_notebook):
 
 @pytest.mark.notebook
 def test_notebook_refuses_an_unknown_currency(run_notebook):
-    with pytest.raises(pm.PapermillExecutionError, match="currency must be 'CNY' or 'USD', got 'EUR'"):
+    with pytest.raises(pm.PapermillExecutionError, match="currency: expected one of 'CNY', 'USD', got 'EUR'"):
         run_notebook("01_price_history", currency="EUR")
 
 

@@ -322,7 +322,7 @@ def test_notebook_runs_with_the_high_demand_scenario(run_notebook):
 
 @pytest.mark.notebook
 def test_notebook_refuses_a_negative_collection_rate(run_notebook):
-    with pytest.raises(pm.PapermillExecutionError, match=r"collection_rate = -0.2: expected a share from 0 to 1"):
+    with pytest.raises(pm.PapermillExecutionError, match=r"collection_rate: expected a number from 0 to 1, got -0.2"):
         run_notebook(NB, collection_rate=-0.2)
 
 
