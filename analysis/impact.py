@@ -724,9 +724,8 @@ def _destination_lines(a: Assessment) -> list[str]:
 
 
 def _rounded(result: dict) -> dict:
-    # Known flaw, kept so that this refactor leaves the results file unchanged: round(v, 1) also
-    # rounds interval_level (0.95 -> 0.9). Fixing it changes the file; do it as a named fix.
-    return {k: (round(v, 1) if isinstance(v, float) else v) for k, v in result.items()}
+    """Tonnes to 0.1 t for the results file; the interval level (a share, e.g. 0.95) as it is."""
+    return {k: (round(v, 1) if isinstance(v, float) and k != "interval_level" else v) for k, v in result.items()}
 
 
 def key_figures(a: Assessment, statements: pd.DataFrame) -> dict:

@@ -290,6 +290,8 @@ def test_results_keep_their_keys_and_add_the_answer(assessment):
     assert list(res) == ["answer", "key_chart", "key_figures", "parameters", "impact", "net_since_control", "monthly",
                          "model", "sensitivity", "destination_shares", "seed_statements", "seed_levels", "missing_months"]
     assert res["parameters"] == {"method": "its"}
+    # the interval level is a share, written as it is (it used to be rounded to 0.1 like the tonnes: 0.95 -> 0.9)
+    assert res["impact"]["interval_level"] == res["net_since_control"]["interval_level"] == assessment.loss["interval_level"]
     out, monthly = res["impact"], {r["month"]: r for r in res["monthly"]}
     # the deepest month: the disruption month with the lowest actual / counterfactual, read off the monthly rows
     gaps = {m: monthly[m]["mass_t"] / monthly[m]["counterfactual_t"] - 1 for m in out["disruption_months"]}
