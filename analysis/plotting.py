@@ -29,7 +29,12 @@ def use_style() -> None:
 
 
 def source_note(fig: plt.Figure, source_ids, extra: str = "") -> None:
-    """Write 'Sources: publisher (date); ...' under the figure, from sources.csv."""
+    """Write 'Sources: publisher (date); ...' under the figure, from sources.csv.
+
+    Only the list of sources goes into the image. ``extra`` (how a figure was derived, an events key)
+    is kept as the figure's :data:`NOTE_ATTR` and shown as text under the chart in the report
+    (:class:`analysis.charts.Chart`), readable at the page's size rather than small print in the image.
+    """
     sources = load("sources").set_index("source_id")
     ids = list(dict.fromkeys(s for s in source_ids if isinstance(s, str)))
     names = []
@@ -41,11 +46,20 @@ def source_note(fig: plt.Figure, source_ids, extra: str = "") -> None:
         else:
             names.append(sid)
     names = list(dict.fromkeys(names))
-    text = "Sources: " + "; ".join(names) if names else ""
     if extra:
-        text = f"{text}. {extra}" if text else extra
-    wrapped = "\n".join(textwrap.wrap(text, SOURCE_NOTE_WIDTH))
-    fig.text(0.01, -0.02, wrapped, ha="left", va="top", fontsize=7.5, color="#555555")
+        setattr(fig, NOTE_ATTR, " ".join(t for t in (getattr(fig, NOTE_ATTR, ""), extra) if t))
+    if names:
+        wrapped = "\n".join(textwrap.wrap("Sources: " + "; ".join(names), SOURCE_NOTE_WIDTH))
+        fig.text(0.01, -0.02, wrapped, ha="left", va="top", fontsize=7.5, color="#555555")
+
+
+NOTE_ATTR = "nd_note"
+
+
+def full_note(fig: plt.Figure) -> str:
+    """The sources written under the figure and its note, as one line of text."""
+    parts = [t.get_text() for t in fig.texts] + [getattr(fig, NOTE_ATTR, "")]
+    return " ".join(p for p in parts if p).replace("\n", " ")
 
 
 def month_centre(months: pd.Series) -> pd.Series:

@@ -93,7 +93,7 @@ nav.toc,footer.report-end{font-family:var(--jp-content-font-family,system-ui,san
 nav.toc{border:1px solid #ddd;background:#fafafa;padding:.4rem 1rem;margin:.5rem 0 1rem var(--jp-cell-padding,5px)}
 nav.toc h2{font-size:1.05em;margin:.2rem 0;font-weight:600} nav.toc ol{margin:.1rem 0;padding-left:1.6rem} nav.toc ol ol{margin:0;padding-left:1.2rem;list-style:lower-alpha}
 nav.toc a,footer.report-end a{color:#0550ae;text-decoration:underline}
-.chart-data{font-size:.9rem;margin:.1rem 0 1rem} footer.report-end{border-top:1px solid #ccc;margin:2rem 0 1rem var(--jp-cell-padding,5px);padding:.5rem 0}
+.chart-data{font-size:.9rem;margin:.1rem 0 .3rem} .chart-note{font-size:.85rem;color:#555;margin:0 0 1rem} footer.report-end{border-top:1px solid #ccc;margin:2rem 0 1rem var(--jp-cell-padding,5px);padding:.5rem 0}
 @media print{nav.toc{break-inside:avoid}}
 </style>"""
 _HEADING = re.compile(r'<h([23]) id="([^"]*)"[^>]*>(.*?)</h\1>', re.S)

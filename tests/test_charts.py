@@ -62,3 +62,22 @@ def test_display_shows_the_figure_and_a_download_link(tmp_path, monkeypatch):
     assert links == ['<p class="chart-data"><a href="interactive.demand_by_sector.csv" download>'
                      "Download this chart's data (CSV)</a></p>"]
     assert (tmp_path / "interactive.demand_by_sector.csv").is_file()
+
+
+def test_the_note_is_shown_under_the_chart_escaped_and_only_sources_in_the_image(tmp_path, monkeypatch):
+    from IPython.core.interactiveshell import InteractiveShell
+    from IPython.core.pylabtools import select_figure_formats
+    from IPython.utils.capture import capture_output
+
+    from analysis import plotting
+
+    monkeypatch.setenv(OUTPUT_DIR_ENV, str(tmp_path))
+    select_figure_formats(InteractiveShell.instance(), {"png"})
+    chart = _chart()
+    plotting.source_note(chart.figure, chart.source_ids, "Derived as <b>a - b</b>.")
+    assert [t.get_text() for t in chart.figure.texts] == ["Sources: SMM (Shanghai Metals Market) (2025-05-29)"]
+    assert plotting.full_note(chart.figure).endswith("Derived as <b>a - b</b>.")
+    with capture_output() as captured:
+        chart._ipython_display_()
+    html_out = [o.data["text/html"] for o in captured.outputs if "text/html" in o.data]
+    assert html_out[-1] == '<p class="chart-note">Derived as &lt;b&gt;a - b&lt;/b&gt;.</p>'

@@ -12,7 +12,7 @@ import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 from matplotlib.collections import PolyCollection  # noqa: E402
 
-from analysis import demand, paths, units  # noqa: E402
+from analysis import demand, paths, plotting, units  # noqa: E402
 from analysis.charts import Chart  # noqa: E402
 from analysis.charts import demand as charts  # noqa: E402
 
@@ -79,7 +79,7 @@ def test_source_note_names_each_source_and_ids_exist(built, key):
     chart = built[key]
     known = _sources()
     assert chart.source_ids and set(chart.source_ids) <= set(known)
-    note = chart.figure.texts[-1].get_text().replace("\n", " ")
+    note = plotting.full_note(chart.figure)
     assert note.startswith("Sources: ")
     for sid in chart.source_ids:
         assert known[sid] in note
@@ -168,7 +168,8 @@ def test_element_bars_are_the_data_at_the_composition_shares(built):
     assert heights == pytest.approx(chart.data["ndpr_element_t"].tolist())
     # magnet_intensity.csv composition rows: 30 wt % Nd+Pr, 31.5 wt % rare earths (31-32)
     assert (chart.data["ndpr_element_t"] / chart.data["ndfeb_magnet_t"]).tolist() == pytest.approx([0.30] * len(chart.data))
-    assert "30 wt % Nd+Pr" in chart.figure.texts[-1].get_text() and "31.5 wt % rare earths" in chart.figure.texts[-1].get_text()
+    note = plotting.full_note(chart.figure)
+    assert "30 wt % Nd+Pr" in note and "31.5 wt % rare earths" in note
 
 
 def test_tornado_bars_span_each_range_and_the_line_is_the_scenario(built, base, result):

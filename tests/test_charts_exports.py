@@ -11,7 +11,7 @@ import pytest  # noqa: E402
 
 from matplotlib.collections import LineCollection, PathCollection  # noqa: E402
 
-from analysis import exports, impact  # noqa: E402
+from analysis import exports, impact, plotting  # noqa: E402
 from analysis.charts import exports as ec  # noqa: E402
 from analysis.data import load  # noqa: E402
 
@@ -35,7 +35,7 @@ def assessment():
 
 def _note(fig) -> str:
     """The text under the figure, unwrapped."""
-    return " ".join(t.get_text() for t in fig.texts).replace("\n", " ")
+    return plotting.full_note(fig)
 
 
 def _check_labels(chart, title_unit: str, axis_units: dict[str, str], note_has: str):

@@ -8,7 +8,7 @@ matplotlib.use("Agg")
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from analysis import forecasts, paths  # noqa: E402
+from analysis import forecasts, paths, plotting  # noqa: E402
 from analysis.charts import forecasts as charts  # noqa: E402
 
 with open(paths.DATA / "sources.csv", newline="", encoding="utf-8") as fh:
@@ -31,7 +31,7 @@ def test_units_sources_and_data_are_what_is_drawn(table, chart_csv):
         chart = charts.errors(group, family)
         ax = chart.figure.axes[0]
         assert "% of the outcome" in ax.get_title() and "% of the outcome" in ax.get_xlabel()
-        note = " ".join(t.get_text() for t in chart.figure.texts)
+        note = plotting.full_note(chart.figure)
         assert note.startswith("Sources: ")
         assert set(chart.source_ids) <= SOURCES and chart.source_ids
         data = chart_csv(chart)

@@ -7,13 +7,13 @@ matplotlib.use("Agg")
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from analysis import overview, paths  # noqa: E402
+from analysis import overview, paths, plotting  # noqa: E402
 from analysis.charts import overview as oc  # noqa: E402
 from analysis.data import coverage_by_year, load  # noqa: E402
 
 
 def _note(fig) -> str:
-    return " ".join(t.get_text() for t in fig.texts).replace("\n", " ")
+    return plotting.full_note(fig)
 
 
 def test_sources_by_kind(chart_csv):

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import prices
+from analysis import plotting, prices
 from analysis.charts import Chart
 from analysis.charts import prices as charts
 from analysis.data import load
@@ -91,7 +91,7 @@ def test_titles_and_axes_carry_units(drawn):
 
 
 def _note(chart: Chart) -> str:
-    return " ".join(t.get_text() for t in chart.figure.texts).replace("\n", " ")
+    return plotting.full_note(chart.figure)
 
 
 def test_source_notes_name_the_publishers_and_what_was_done(drawn):

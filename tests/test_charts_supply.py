@@ -12,7 +12,7 @@ import papermill as pm
 import pytest
 import yaml
 
-from analysis import demand, paths, supply
+from analysis import demand, paths, plotting, supply
 from analysis.charts import Chart
 from analysis.charts import supply as charts
 from analysis.report import OUTPUT_DIR_ENV, RUN_NAME_ENV
@@ -77,7 +77,7 @@ def draw(a, tmp_path, monkeypatch):
 def _note(fig) -> str:
     notes = [t.get_text() for t in fig.texts if t.get_text().startswith("Sources: ")]
     assert len(notes) == 1, "one source note under the figure"
-    return notes[0].replace("\n", " ")
+    return plotting.full_note(fig)
 
 
 @pytest.mark.parametrize("name", list(UNITS))

@@ -71,9 +71,14 @@ class Chart:
         import matplotlib.pyplot as plt
         from IPython.display import HTML, display
 
+        from analysis.plotting import NOTE_ATTR
+
         display(self.figure)
         plt.close(self.figure)
+        note = getattr(self.figure, NOTE_ATTR, "")
         if self.data is not None and not self.data.empty:
             out = self.write_csv()
             display(HTML(f'<p class="chart-data"><a href="{html.escape(out.name, quote=True)}" download>'
                          f"Download this chart's data (CSV)</a></p>"))
+        if note:
+            display(HTML(f'<p class="chart-note">{html.escape(note)}</p>'))
