@@ -28,7 +28,7 @@
 #
 # All masses are tonnes of NdFeB **magnet** unless a label says rare-earth **element** (Nd+Pr or
 # all magnet rare earths). Run another scenario with
-# `papermill ... -f scenarios/02_demand_buildup/<scenario>.yaml`.
+# `papermill ... -f scenarios/02_demand_buildup/high.yaml` (any file in that folder).
 
 # %% tags=["parameters"]
 # Results file: 02_demand_buildup.results.json for 'default', 02_demand_buildup__<name>.results.json otherwise.

@@ -23,7 +23,7 @@
 # and projected inflows with product lifetimes, against the recycling benchmark of the EU's Critical Raw Materials Act.
 #
 # Demand is not recomputed here: the parameter `demand_scenario` picks one of the demand
-# notebook's scenario files (`scenarios/02_demand_buildup/<name>.yaml`), and `analysis.demand`
+# notebook's scenario files (one YAML file per scenario in `scenarios/02_demand_buildup/`), and `analysis.demand`
 # projects it. Masses are t of NdFeB **magnet** unless a label says REO (rare-earth oxide),
 # Pr-Nd **oxide** or **metal**.
 
