@@ -20,12 +20,13 @@ import pandas as pd
 MISSING = "–"
 FOLD_ROWS = 30  # longer tables are folded behind a one-line summary
 
-# Unit suffixes of column names (the field dictionary's convention, data/catalogue.yaml) as readers write them,
-# longest first: ``mass_low_t`` is shown as "mass low, t", ``growth_pct_per_year`` as "growth, %/yr".
+# Unit suffixes of column names (the field dictionary's convention, data/catalogue.yaml) as readers write them:
+# ``mass_low_t`` is shown as "mass low, t", ``growth_pct_per_year`` as "growth, %/yr".
 UNIT_SUFFIXES = [("_usd_per_kg", "USD/kg"), ("_cny_per_kg", "CNY/kg"), ("_cny_per_t", "CNY/t"), ("_usd_per_t", "USD/t"),
                  ("_pct_per_year", "%/yr"), ("_kg_per_unit", "kg/unit"), ("_kg_per_activity_unit", "kg per unit"),
                  ("_t_reo", "t REO"), ("_usd_bn", "USD bn"), ("_pct", "%"), ("_pp", "pp"), ("_kt", "kt"), ("_kg", "kg"),
                  ("_gw", "GW"), ("_t", "t")]
+UNIT_SUFFIXES.sort(key=lambda pair: -len(pair[0]))  # the longest suffix that fits wins
 _SNAKE = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)+$")
 
 

@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from analysis.charts import Chart
+from analysis.data import load
 from analysis.report import OUTPUT_DIR_ENV, RUN_NAME_ENV
 
 
@@ -75,7 +76,8 @@ def test_the_note_is_shown_under_the_chart_escaped_and_only_sources_in_the_image
     select_figure_formats(InteractiveShell.instance(), {"png"})
     chart = _chart()
     plotting.source_note(chart.figure, chart.source_ids, "Derived as <b>a - b</b>.")
-    assert [t.get_text() for t in chart.figure.texts] == ["Sources: SMM (Shanghai Metals Market) (2025-05-29)"]
+    source = load("sources").set_index("source_id").loc["seed002_smm_forum"]
+    assert [t.get_text() for t in chart.figure.texts] == [f"Sources: {source.publisher} ({source.date_published})"]
     assert plotting.full_note(chart.figure).endswith("Derived as <b>a - b</b>.")
     with capture_output() as captured:
         chart._ipython_display_()

@@ -13,8 +13,6 @@ writes its plotted values as a CSV next to the report (``<run>.<chart>.csv``; ou
 - :mod:`analysis.charts.demand`: demand by end use, its projection and uncertainty (notebook 02)
 - :mod:`analysis.charts.supply`: supply balance and recycling (notebook 04)
 - :mod:`analysis.charts.forecasts`: forecasts against outcomes (notebook 05)
-
-Older charts still live in the notebooks; they move here as they are touched.
 """
 from __future__ import annotations
 
