@@ -11,7 +11,7 @@ import pandas as pd
 import seaborn as sns
 
 from analysis import demand, plotting
-from analysis.charts import Chart
+from analysis.charts import Chart, drawn_once
 from analysis.charts.demand import SECTOR_COLOURS  # one colour per sector in every chart
 
 KT = plotting.KT
@@ -34,6 +34,7 @@ def _kt_by_year(ax, ylabel: str) -> None:
     ax.set_ylabel(ylabel)
 
 
+@drawn_once
 def quotas(quotas: pd.DataFrame) -> Chart:
     """China's mining quota by year, kt REO: rock-type and ion-adsorption stacked where the full-year split
     is known, the total in grey where it is not; the smelting/separation quota as a line; SMM's
@@ -67,6 +68,7 @@ def quotas(quotas: pd.DataFrame) -> Chart:
     return Chart(fig, ids, data, "quotas")
 
 
+@drawn_once
 def china_share(share: pd.DataFrame, claim: pd.Series) -> Chart:
     """China's share of world mine output, %, one bar per year and USGS edition, against a stated share
     range (``claim``: a market_figures.csv row with ``value_low``, ``value_high``, ``source_id``).
@@ -150,6 +152,7 @@ MARKERS = {"ndfeb": "o", "re_permanent_magnet": "s"}
 PRODUCT_LABELS = {"ndfeb": "NdFeB", "re_permanent_magnet": "all RE permanent magnets"}
 
 
+@drawn_once
 def magnet_output_range(figures: pd.DataFrame, band: pd.DataFrame) -> Chart:
     """Every published figure for China's magnet output, kt by year, and the range the balance is read across.
 
