@@ -51,7 +51,14 @@ def quotas(quotas: pd.DataFrame) -> Chart:
             ax.bar(r.year, r.mining_total_t_reo, color=QUOTA_COLOURS["total"], width=0.6, edgecolor="white")
         ax.text(r.year, r.mining_total_t_reo, f"{r.mining_total_t_reo / 1000:,.0f}", ha="center", va="bottom", fontsize=8)
     sm = quotas.dropna(subset=["smelting_separation_t_reo"])
-    ax.plot(sm["year"], sm["smelting_separation_t_reo"], color="#222222", marker="o", lw=1.5, label="smelting/separation quota")
+    published = sm[sm["status"] != "expected"]
+    ax.plot(published["year"], published["smelting_separation_t_reo"], color="#222222", marker="o", lw=1.5,
+            label="smelting/separation quota")
+    if (sm["status"] == "expected").any():  # an expectation: dashed from the last published year, open marker
+        tail = pd.concat([published.tail(1), sm[sm["status"] == "expected"]])
+        ax.plot(tail["year"], tail["smelting_separation_t_reo"], color="#222222", ls="--", lw=1.2)
+        ax.plot(tail["year"].iloc[1:], tail["smelting_separation_t_reo"].iloc[1:], ls="none", marker="o",
+                markerfacecolor="white", markeredgecolor="#222222", label="smelting/separation: SMM expectation")
     first = quotas["year"].iloc[0]
     for key, label in (("rock", "mining: rock-type (light)"), ("ion_adsorption", "mining: ion-adsorption"),
                        ("total", "mining: total (split not published for the year)")):
