@@ -37,6 +37,7 @@ import yaml
 
 from analysis import cache, claims, consistency, paths, report, units
 from analysis.data import load, one
+from analysis.formatting import significant
 from analysis.text import md
 
 NOTEBOOK_STEM = "02_demand_buildup"
@@ -217,18 +218,17 @@ def intensity_table() -> pd.DataFrame:
     return out.sort_values("sector", key=lambda c: c.map(order), kind="stable").reset_index(drop=True)
 
 
-def _fmt_number(x: float) -> str:
-    return f"{x:,.0f}" if abs(x) >= 100 else f"{x:.3g}" if abs(x) >= 0.01 else f"{x:.2g}"
-
-
 def intensity_display(table: pd.DataFrame | None = None) -> pd.DataFrame:
     """:func:`intensity_table` as short text: one 'low-high unit' string as stated and one in the model's unit."""
     table = intensity_table() if table is None else table
 
+    def num(x):  # 3 significant figures (2 below 0.01), whole from 100
+        return significant(x, 3 if abs(x) >= 0.01 else 2, whole_from=100)
+
     def rng(lo, hi, unit):
         if pd.isna(lo):
             return ""
-        return f"{_fmt_number(lo)} {unit}" if lo == hi else f"{_fmt_number(lo)}-{_fmt_number(hi)} {unit}"
+        return f"{num(lo)} {unit}" if lo == hi else f"{num(lo)}-{num(hi)} {unit}"
 
     model_unit = {s: ("kg/MW" if s == "wind" else "kg/unit") for s in SECTORS}
     return pd.DataFrame({
