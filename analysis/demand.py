@@ -37,6 +37,7 @@ import yaml
 
 from analysis import cache, claims, consistency, paths, report, units
 from analysis.data import load, one
+from analysis.formatting import significant
 from analysis.text import md
 
 NOTEBOOK_STEM = "02_demand_buildup"
@@ -217,18 +218,17 @@ def intensity_table() -> pd.DataFrame:
     return out.sort_values("sector", key=lambda c: c.map(order), kind="stable").reset_index(drop=True)
 
 
-def _fmt_number(x: float) -> str:
-    return f"{x:,.0f}" if abs(x) >= 100 else f"{x:.3g}" if abs(x) >= 0.01 else f"{x:.2g}"
-
-
 def intensity_display(table: pd.DataFrame | None = None) -> pd.DataFrame:
     """:func:`intensity_table` as short text: one 'low-high unit' string as stated and one in the model's unit."""
     table = intensity_table() if table is None else table
 
+    def num(x):  # 3 significant figures (2 below 0.01), whole from 100
+        return significant(x, 3 if abs(x) >= 0.01 else 2, whole_from=100)
+
     def rng(lo, hi, unit):
         if pd.isna(lo):
             return ""
-        return f"{_fmt_number(lo)} {unit}" if lo == hi else f"{_fmt_number(lo)}-{_fmt_number(hi)} {unit}"
+        return f"{num(lo)} {unit}" if lo == hi else f"{num(lo)}-{num(hi)} {unit}"
 
     model_unit = {s: ("kg/MW" if s == "wind" else "kg/unit") for s in SECTORS}
     return pd.DataFrame({
@@ -487,7 +487,8 @@ def humanoid_claims() -> pd.DataFrame:
     share_pct = float(mf.loc["lingyi_demand_increase_share_of_global_production", "value_low"])
     optimus = float(_literature_row("humanoid_robot_optimus")["value_low"])
     implied = tonnes * units.KG_PER_T / robots
-    china_2024 = _china_magnet_production().get(2024)
+    prod = seed_magnet_production()
+    china_2024 = {int(y): float(v) for y, v in zip(prod["year"], prod["mass_t"])}.get(2024)
     t_txt, robots_txt = f"{tonnes:,.0f} t", f"{robots:,.0f} robots"
     rows = [
         ("rings", "NdFeB magnet rings per robot (seed 003)", rings, "count", "a count, not a mass"),
@@ -509,10 +510,15 @@ def _literature_row(application: str) -> pd.Series:
     return one(load("magnet_intensity"), "magnet_intensity.csv", application=application)
 
 
-def _china_magnet_production() -> dict[int, float]:
+def seed_magnet_production() -> pd.DataFrame:
+    """China's rare-earth permanent-magnet production as seed 002 states it: its rows of
+    data/magnet_production.csv (``mass_t``, t of magnet; 2024 actual, 2025 forecast).
+
+    The one query for it: :func:`humanoid_claims` here and :func:`analysis.supply.china_magnet_production`
+    (the balance's production) both read it.
+    """
     prod = load("magnet_production")
-    prod = prod[(prod["region"] == "china") & (prod["source_id"] == SEED_SOURCE)]
-    return {int(y): float(v) for y, v in zip(prod["year"], prod["mass_t"])}
+    return prod[(prod["region"] == "china") & (prod["source_id"] == SEED_SOURCE)]
 
 
 # --- the model ----------------------------------------------------------------------------------
@@ -1128,8 +1134,8 @@ __all__ = [
     "ANCHOR_YEARS", "NOTEBOOK_STEM", "SECTORS", "SECTOR_LABELS", "SEED_SECTORS", "anchor_technology_share",
     "by_sector", "comparison_table", "draw_parameters", "element_content", "growth_comparison", "humanoid_claims",
     "humanoid_units", "intensity_display", "intensity_table", "load_scenario", "mc_percentiles",
-    "nev_penetration_check", "project", "results_name", "scenario_files", "seed_consistency", "seed_table", "simulate",
-    "totals", "tornado", "uncertain_keys", "validate_scenario", "waterfall_table",
+    "nev_penetration_check", "project", "results_name", "scenario_files", "seed_consistency", "seed_magnet_production",
+    "seed_table", "simulate", "totals", "tornado", "uncertain_keys", "validate_scenario", "waterfall_table",
     # notebook 02's check, words and results
     "answer", "comparison_text", "composition_text", "disagreement_lines", "disagreement_text", "growth_display",
     "humanoid_horizon_text", "humanoid_text", "intensity_reading_text", "nev_penetration_text", "nowcast_display",
