@@ -44,7 +44,9 @@ NOTEBOOK_STEM = "02_demand_buildup"
 SEED_SOURCE = "seed002_smm_forum"
 ANCHOR_YEARS = (2024, 2025)  # the years seed 002 gives activity and NdFeB demand for
 INTENSITY_YEAR = ANCHOR_YEARS[-1]  # SMM's intensities of this year carry the nowcast and the projection
-FIRST_PROJECTION_YEAR = ANCHOR_YEARS[-1] + 1  # the earliest year a scenario may set (horizon, robots)
+# the earliest year of a scenario's robot path: seed 002 counts no humanoid robots up to 2025 (the horizon
+# is bounded by the base year instead: first_projection_year)
+FIRST_ROBOT_YEAR = ANCHOR_YEARS[-1] + 1
 
 SEED_SECTORS = ("nev", "wind", "air_conditioner", "elevator", "mobile_phone", "industrial_robot")
 HUMANOID = "humanoid_robot"
@@ -371,6 +373,11 @@ def base_year() -> int:
     return max([INTENSITY_YEAR, *(int(y) for y in years)])
 
 
+def first_projection_year() -> int:
+    """The first projected year, the year after :func:`base_year`: the earliest horizon a scenario may set."""
+    return base_year() + 1
+
+
 def nowcast(year: int = INTENSITY_YEAR) -> pd.DataFrame:
     """NdFeB demand by sector for ``year`` as a nowcast: the year's actual activity (a full-year
     official or other release) x the intensity seed 002 implies for ``INTENSITY_YEAR``, beside SMM's
@@ -539,12 +546,24 @@ def humanoid_units(scenario: dict, years) -> np.ndarray:
 
 def _base_arrays(scenario: dict) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
     """The base year's activity and intensity per unit using NdFeB (:func:`base_path`), the technology
-    shares there (SEED_SECTORS order) and the base year; refuses a horizon not after the base year."""
-    path = base_path(scenario)
-    base_year_ = int(path["year"].max())
+    shares there (SEED_SECTORS order) and the base year; refuses a horizon not after the base year.
+
+    Built once per version of data/ and of the scenario's growth rates (:func:`_base_anchors`): the
+    tornado and the explorer ask for them on every model evaluation."""
+    growth = tuple(float(scenario["growth_pct_per_year"][s]) for s in SEED_SECTORS)
+    act0, intensity0, anchor, base_year_ = _base_anchors(growth)
     if scenario["horizon_year"] <= base_year_:
         raise ValueError(f"horizon_year = {scenario['horizon_year']}: the projection starts after {base_year_}, the latest "
                          "year with actual activity in data/; choose a later horizon")
+    return act0, intensity0, anchor, base_year_
+
+
+@cache.on_data
+def _base_anchors(growth_pct_per_year: tuple[float, ...]) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+    """:func:`_base_arrays` for the seed sectors' growth rates (SEED_SECTORS order): the only values of a
+    scenario that :func:`base_path` reads (a sector without its actual is grown to the base year)."""
+    path = base_path({"growth_pct_per_year": dict(zip(SEED_SECTORS, growth_pct_per_year))})
+    base_year_ = int(path["year"].max())
     base = path[path["year"] == base_year_].set_index("sector").loc[list(SEED_SECTORS)]
     return (base["activity"].to_numpy(), base["intensity_kg_per_activity_unit"].to_numpy(),
             base["technology_share"].to_numpy(), base_year_)

@@ -1,25 +1,33 @@
-"""One declaration of each notebook's parameters: type, default, bounds, choices and help text.
+"""One declaration of each notebook's parameters: type, bounds, choices and help text here, the
+default in the notebook's parameters cell; each written once.
 
 Design
 ------
-- **One pydantic model per notebook**, all in this module, registered by notebook stem in
-  :data:`MODELS`. A field is a parameter: its annotation the type, its default the notebook's
-  default, ``ge``/``le`` its bounds, a ``Literal`` (or :class:`OneOf`) its choices and its
-  ``description`` the help text. Nested values (sector dicts, Monte Carlo distributions,
-  sensitivity ranges) have their own types. Models forbid unknown keys and are strict: ``"3"``
-  is not a number, ``True`` not a count (an int is accepted for a float).
-- **The notebook's parameters cell stays what papermill reads**: one ``name = default  # help``
-  per parameter. Its trailing comment is generated, not written: :func:`help_text` is the
-  description plus ``; range: lo..hi`` or ``; one of: a, b`` from the model.
+- **One declaration per notebook**, all in this module, registered by notebook stem in
+  :data:`DECLARATIONS`: a pydantic model whose fields are the parameters, without defaults. A
+  field's annotation is the type, ``ge``/``le`` its bounds, a ``Literal`` (or :class:`OneOf`) its
+  choices and its ``description`` the help text. Nested values (sector dicts, Monte Carlo
+  distributions, sensitivity ranges) have their own types. Models forbid unknown keys and are
+  strict: ``"3"`` is not a number, ``True`` not a count (an int is accepted for a float).
+- **Defaults live in the notebook's parameters cell**, the literal papermill reads and the analyst
+  edits in JupyterLab: one ``name = default  # help`` per parameter. :func:`model` (and
+  :func:`model_for`, given a notebook file) derives the notebook's model from its declaration with
+  ``create_model(__base__=declaration)``, each field as declared plus the cell's value as its
+  default (pydantic's "dynamic models" recipe), once per version of the notebook file (the cell
+  is read with :mod:`ast` and :mod:`json`: cheap). Building it refuses, naming the notebook, a cell
+  without a line for a declared field, a line the declaration lacks, and a default the model
+  refuses (``validate_default``): cell and model cannot drift apart.
+- **The cell's trailing comments are generated, not written**: :func:`help_text` is the
+  description plus ``; range: lo..hi`` or ``; one of: a, b`` from the declaration.
   ``python -m analysis.parameters`` rewrites the comments of every registered notebook, and
-  tests/test_params.py fails when a cell and its model differ (names, defaults, comments). Defaults
-  are the one thing written in both places (papermill needs a literal in the cell); that test
-  keeps them equal.
+  tests/test_params.py fails when a cell's names or comments differ from its declaration.
 - **A list kept elsewhere is named, not copied.** Constants of a topic module (sectors, products,
   forecast families) are imported. A list read from the data or the files at check time (export
   destinations in data/exports.csv, the demand scenarios in scenarios/02_demand_buildup/), or
   living in a module too slow to import for a check (impact's methods: statsmodels), is a
-  :class:`OneOf` whose source is called when a value is checked or a help text written.
+  :class:`OneOf` whose source is called when a value is checked or a help text written. So is
+  the horizon's lower bound (:class:`AfterBaseYear`): the year after the demand model's base year,
+  which adding a year's actuals to data/ moves.
 - **Checks between fields** (start before end, a tornado range inside the bounds of the parameter
   it moves) are model validators. Checks against the data beyond a list of names (a control date
   inside the export series) stay in the topic module's validate function, which calls
@@ -27,9 +35,9 @@ Design
 - :func:`problems` turns pydantic's errors into one line each, naming the parameter by its path
   (``growth_pct_per_year['nev']``), what was expected and what was given; the build's pre-check
   (:func:`analysis.params.problems`) prints them after the scenario file's name.
-- A notebook without a registered model (a test's scratch notebook, a new notebook before its
-  model exists) gets one built from its cell (:func:`model_for`): the names, the types of the
-  defaults, and the same two comment conventions read back.
+- A notebook without a declaration (a test's scratch notebook, a new notebook before its
+  declaration exists) gets a model built from its cell (:func:`model_for`): the names, the types of
+  the defaults, and the same two comment conventions read back.
 """
 from __future__ import annotations
 
@@ -113,10 +121,34 @@ Share = Annotated[float, Field(ge=0, le=1)]
 SomeShare = Annotated[float, Field(ge=0.01, le=1)]  # a share that cannot be (near) zero: the chain divides by it
 Growth = Annotated[float, Field(ge=-99, le=100)]  # % per year, after 2025
 LAST_PROJECTION_YEAR = 2050
-# a scenario's years; the projection itself starts after the base year (demand.base_year), refused there if not
-ProjectionYear = Annotated[int, Field(ge=demand.FIRST_PROJECTION_YEAR, le=LAST_PROJECTION_YEAR)]
+
+
+@dataclass(frozen=True)
+class AfterBaseYear:
+    """A year after the demand model's base year (:func:`analysis.demand.base_year`, the latest
+    full-year actual in data/), read when a value is checked or a help text written: adding a
+    year's actuals to data/ moves this bound, as it moves the projection's start."""
+
+    @staticmethod
+    def first() -> int:
+        return demand.first_projection_year()
+
+    def _check(self, value: int) -> int:
+        if value < self.first():
+            raise PydanticCustomError(
+                "after_base_year", "expected a year after {base}, the base year the projection starts from (the "
+                "latest year with a full-year actual in data/)", {"base": self.first() - 1})
+        return value
+
+    def __get_pydantic_core_schema__(self, source_type, handler):
+        return core_schema.no_info_after_validator_function(self._check, handler(source_type))
+
+
+ProjectionYear = Annotated[int, AfterBaseYear(), Field(le=LAST_PROJECTION_YEAR)]  # the horizon
+# a year of the robot path: robots counted in a year after the seed's but not yet projected still count
+RobotYear = Annotated[int, Field(ge=demand.FIRST_ROBOT_YEAR, le=LAST_PROJECTION_YEAR)]
 ChartYear = Annotated[int, Field(ge=2000, le=2060)]
-RobotsByYear = dict[Annotated[ProjectionYear, Strict(False), Field(title="year")], Annotated[float, Field(ge=0)]]
+RobotsByYear = dict[Annotated[RobotYear, Strict(False), Field(title="year")], Annotated[float, Field(ge=0)]]
 Lifetime = Annotated[float, Field(gt=0, le=100)]  # mean years in use
 
 
@@ -176,7 +208,8 @@ Distribution = Annotated[Normal | Uniform | Triangular, Field(discriminator="dis
 # --- the notebooks' parameters -------------------------------------------------------------------
 
 class NotebookParameters(_Strict):
-    """Base of every notebook's model: strict, no unknown key, defaults as in the notebook's cell."""
+    """Base of every notebook's declaration: strict, no unknown key. A declaration's fields have no
+    defaults; :func:`model` derives the notebook's model from it with the defaults of its cell."""
 
 
 def _export_destinations() -> list[str]:
@@ -196,29 +229,26 @@ def _demand_scenarios() -> list[str]:
 
 
 class DataOverview(NotebookParameters):
-    start_year: ChartYear = Field(2019, description="first year of the coverage chart")
-    end_year: ChartYear = Field(2026, description="last year of the coverage chart")
-    exports_destination: Annotated[str, OneOf(_export_series)] = Field("total", description="series charted")
-    exports_start: Month = Field("2024-01", description="first month of the export chart (YYYY-MM)")
-    show_all_checks: bool = Field(False, description="True lists every consistency check, not only the disagreements")
+    start_year: ChartYear = Field(description="first year of the coverage chart")
+    end_year: ChartYear = Field(description="last year of the coverage chart")
+    exports_destination: Annotated[str, OneOf(_export_series)] = Field(description="series charted")
+    exports_start: Month = Field(description="first month of the export chart (YYYY-MM)")
+    show_all_checks: bool = Field(description="True lists every consistency check, not only the disagreements")
 
 
 class PriceHistory(NotebookParameters):
-    currency: Literal[units.CURRENCIES] = Field("USD", description="currency of every price shown")
-    unit: Literal[units.MASS_UNITS] = Field("kg", description="mass unit of prices")
+    currency: Literal[units.CURRENCIES] = Field(description="currency of every price shown")
+    unit: Literal[units.MASS_UNITS] = Field(description="mass unit of prices")
     vat: Literal[units.VAT_BASES] = Field(
-        "excl", description="with or without China's 13% VAT (domestic quotes include it, FOB/CIF do not)")
-    products: list[Literal[prices.PRODUCTS]] = Field(
-        ["prnd_oxide", "nd_oxide", "nd_metal", "prnd_metal"], min_length=1, description="products to chart")
-    start: Date = Field("2020-01-01",
-                        description="first date shown, YYYY-MM-DD (2020-2026 is the span the price data covers)")
-    end: Date = Field("2026-12-31", description="last date shown, YYYY-MM-DD")
+        description="with or without China's 13% VAT (domestic quotes include it, FOB/CIF do not)")
+    products: list[Literal[prices.PRODUCTS]] = Field(min_length=1, description="products to chart")
+    start: Date = Field(description="first date shown, YYYY-MM-DD (2020-2026 is the span the price data covers)")
+    end: Date = Field(description="last date shown, YYYY-MM-DD")
     max_fx_gap_days: int = Field(
-        31, ge=0, le=366, description="refuse a quote whose nearest earlier FX rate is older than this many days")
+        ge=0, le=366, description="refuse a quote whose nearest earlier FX rate is older than this many days")
     max_interp_gap_months: int = Field(
-        3, ge=0, le=24, description="longest run of empty months filled by linear interpolation")
-    forecast_horizon_months: int = Field(
-        6, ge=1, le=36, description="months ahead for the Pr-Nd oxide forecast band")
+        ge=0, le=24, description="longest run of empty months filled by linear interpolation")
+    forecast_horizon_months: int = Field(ge=1, le=36, description="months ahead for the Pr-Nd oxide forecast band")
 
     @model_validator(mode="after")
     def _start_before_end(self):
@@ -228,39 +258,23 @@ class PriceHistory(NotebookParameters):
 
 
 class DemandBuildup(NotebookParameters):
-    scenario_name: Name = Field("default", description="name shown in titles and results (lower-case letters, digits, _)")
-    horizon_year: ProjectionYear = Field(2030, description="last projected year, after the latest actual year in data/")
+    scenario_name: Name = Field(description="name shown in titles and results (lower-case letters, digits, _)")
+    horizon_year: ProjectionYear = Field(description="last projected year, after the latest actual year in data/")
     growth_pct_per_year: Annotated[dict[Sector, Rate], _all_of(demand.SEED_SECTORS)] = Field(
-        {"nev": 8.7, "wind": 8.7, "air_conditioner": 8.7, "elevator": 8.7, "mobile_phone": 8.7, "industrial_robot": 8.7},
         description="activity growth from 2025, % per year, per sector; 8.7: Adamas 2024-2040 CAGR (outlooks.csv)")
     intensity_trend_pct_per_year: dict[Sector, Rate] = Field(
-        {"nev": 0.0, "wind": 0.0, "air_conditioner": 0.0, "elevator": 0.0, "mobile_phone": 0.0, "industrial_robot": 0.0},
         description="change of kg magnet per unit, % per year (negative for thrifting); missing sectors 0")
     technology_share: dict[Sector, Share] = Field(
-        {"nev": 1.0, "wind": 0.37, "air_conditioner": 1.0, "elevator": 1.0, "mobile_phone": 1.0, "industrial_robot": 1.0},
         description="share of activity using NdFeB in the horizon year (linear from 2025), per sector")
     humanoid_units_per_year: RobotsByYear = Field(
-        {2026: 5000}, min_length=1,
+        min_length=1,
         description="humanoid robots built per year {year: units}, linear between years, flat after the last")
-    humanoid_kg_per_robot: float = Field(3.5, ge=0, le=1000, description="kg of NdFeB magnet per humanoid robot")
+    humanoid_kg_per_robot: float = Field(ge=0, le=1000, description="kg of NdFeB magnet per humanoid robot")
     sensitivity: dict[UncertainKey, LowHigh] = Field(
-        {"growth_pct_per_year.nev": [4.35, 13.0], "growth_pct_per_year.air_conditioner": [0.0, 13.0],
-         "growth_pct_per_year.industrial_robot": [4.35, 20.0], "growth_pct_per_year.wind": [0.0, 13.0],
-         "intensity_trend_pct_per_year.nev": [-5.0, 0.0], "technology_share.wind": [0.25, 0.6],
-         "humanoid_units_factor": [0.0, 200.0], "humanoid_kg_per_robot": [2.0, 5.0]},
         description="tornado: {parameter: [low, high]}; humanoid_units_factor multiplies the robot path")
-    mc_draws: int = Field(10000, ge=100, le=1_000_000, description="Monte Carlo draws")
-    mc_seed: int = Field(20250529, ge=0, description="Monte Carlo seed (same seed, same results)")
+    mc_draws: int = Field(ge=100, le=1_000_000, description="Monte Carlo draws")
+    mc_seed: int = Field(ge=0, description="Monte Carlo seed (same seed, same results)")
     mc_distributions: dict[UncertainKey, Distribution] = Field(
-        {"growth_pct_per_year.nev": {"dist": "normal", "sd": 3.0},
-         "growth_pct_per_year.wind": {"dist": "normal", "sd": 3.0},
-         "growth_pct_per_year.air_conditioner": {"dist": "normal", "sd": 3.0},
-         "growth_pct_per_year.elevator": {"dist": "normal", "sd": 3.0},
-         "growth_pct_per_year.mobile_phone": {"dist": "normal", "sd": 3.0},
-         "growth_pct_per_year.industrial_robot": {"dist": "normal", "sd": 5.0},
-         "intensity_trend_pct_per_year.nev": {"dist": "normal", "sd": 1.5},
-         "technology_share.wind": {"dist": "uniform", "low": 0.27, "high": 0.47},
-         "humanoid_kg_per_robot": {"dist": "uniform", "low": 2.0, "high": 5.0}},
         description="Monte Carlo: {parameter: normal (sd, centred on the value) | uniform / triangular (low, high)}")
 
     @model_validator(mode="after")
@@ -290,21 +304,19 @@ def _uncertain(key: str) -> tuple[Any, TypeAdapter]:
 
 
 class ExportControls(NotebookParameters):
-    control_date: Date = Field("2025-04-04", description="date of the control (YYYY-MM-DD): the first export_control "
-                                                         "event in data/events.csv")
-    pre_start: Month = Field("2024-01", description="first month of the pre-control window the counterfactual is fitted "
-                                                    "on (YYYY-MM)")
-    method: Annotated[str, OneOf("analysis.impact:METHODS")] = Field("its", description="counterfactual")
+    control_date: Date = Field(
+        description="date of the control (YYYY-MM-DD): the first export_control event in data/events.csv")
+    pre_start: Month = Field(
+        description="first month of the pre-control window the counterfactual is fitted on (YYYY-MM)")
+    method: Annotated[str, OneOf("analysis.impact:METHODS")] = Field(description="counterfactual")
     destinations: list[Annotated[str, OneOf(_export_destinations)]] = Field(
-        ["US", "EU27", "Germany", "South Korea", "Japan", "India", "Vietnam"], min_length=1,
-        description="destinations compared")
+        min_length=1, description="destinations compared")
     disruption_end: MonthOrAuto = Field(
-        "auto", description="last disruption month (YYYY-MM), or auto: the month before exports recover")
-    hac_maxlags: int = Field(2, ge=0, description="Newey-West max lag of the ITS")
-    interval_level: float = Field(0.95, ge=0.5, le=0.99, description="coverage of every interval")
-    sensitivity_windows: list[Month] = Field(["2021-01", "2023-01", "2024-01", "2024-07"],
-                                             description="pre-window starts compared in the sensitivity table")
-    series_start: Month = Field("2024-01", description="first month shown in the charts and tables (YYYY-MM)")
+        description="last disruption month (YYYY-MM), or auto: the month before exports recover")
+    hac_maxlags: int = Field(ge=0, description="Newey-West max lag of the ITS")
+    interval_level: float = Field(ge=0.5, le=0.99, description="coverage of every interval")
+    sensitivity_windows: list[Month] = Field(description="pre-window starts compared in the sensitivity table")
+    series_start: Month = Field(description="first month shown in the charts and tables (YYYY-MM)")
 
     @model_validator(mode="after")
     def _series_from_before_the_control(self):
@@ -316,40 +328,36 @@ class ExportControls(NotebookParameters):
 
 
 class SupplyBalance(NotebookParameters):
-    demand_scenario: Annotated[str, OneOf(_demand_scenarios)] = Field("base", description="demand build-up scenario")
-    ndpr_share_of_reo: SomeShare = Field(0.20, description="Pr-Nd oxide as a share of rare-earth oxide mined; ASSUMPTION")
-    pr_share_of_ndpr: Share = Field(0.25, description="Pr6O11 share of Pr-Nd oxide by mass; 0.25: the usual 75:25 Nd:Pr grade")
-    ndpr_share_of_magnet: SomeShare = Field(0.30, description="Nd+Pr weight share of NdFeB magnet")
-    quota_growth_pct_per_year: Growth = Field(0.0, description="mining-quota growth after 2025, % per year")
-    other_uses_growth_pct_per_year: Growth = Field(0.0, description="growth after 2025 of exports and other uses, % per year")
+    demand_scenario: Annotated[str, OneOf(_demand_scenarios)] = Field(description="demand build-up scenario")
+    ndpr_share_of_reo: SomeShare = Field(description="Pr-Nd oxide as a share of rare-earth oxide mined; ASSUMPTION")
+    pr_share_of_ndpr: Share = Field(
+        description="Pr6O11 share of Pr-Nd oxide by mass; 0.25: the usual 75:25 Nd:Pr grade")
+    ndpr_share_of_magnet: SomeShare = Field(description="Nd+Pr weight share of NdFeB magnet")
+    quota_growth_pct_per_year: Growth = Field(description="mining-quota growth after 2025, % per year")
+    other_uses_growth_pct_per_year: Growth = Field(description="growth after 2025 of exports and other uses, % per year")
     backcast_growth_pct_per_year: dict[AnySector, Rate] = Field(
-        {"nev": 38.8, "wind": 6.9, "air_conditioner": 6.9, "elevator": 6.9, "mobile_phone": 6.9, "industrial_robot": 6.9},
         description="growth of magnet inflows before 2024, % per year, per sector")
-    first_inflow_year: int = Field(2000, ge=1950, le=demand.ANCHOR_YEARS[0] - 1,
+    first_inflow_year: int = Field(ge=1950, le=demand.ANCHOR_YEARS[0] - 1,
                                    description="first year with magnets put into use (earlier inflows taken as 0)")
     lifetime_mean_years: Annotated[dict[AnySector, Lifetime], _all_of(demand.SECTORS)] = Field(
-        {"nev": 15, "wind": 25, "air_conditioner": 13, "elevator": 22, "mobile_phone": 4, "industrial_robot": 12,
-         "humanoid_robot": 10},
         description="mean product lifetime, years, per sector; ASSUMPTION, not in data/: within the usual ranges")
-    lifetime_shape: float = Field(3.0, ge=0.5, le=20, description="Weibull shape of every product lifetime; ASSUMPTION")
-    collection_rate: Share = Field(0.5, description="share of end-of-life magnets collected for recycling; ASSUMPTION")
-    recovery_rate: Share = Field(0.9, description="share of the collected magnet mass recovered as new magnet; ASSUMPTION")
+    lifetime_shape: float = Field(ge=0.5, le=20, description="Weibull shape of every product lifetime; ASSUMPTION")
+    collection_rate: Share = Field(description="share of end-of-life magnets collected for recycling; ASSUMPTION")
+    recovery_rate: Share = Field(description="share of the collected magnet mass recovered as new magnet; ASSUMPTION")
 
 
 class ForecastsVsOutcomes(NotebookParameters):
-    families: list[Literal[tuple(forecasts.FAMILIES)]] = Field(
-        ["end-use activity", "magnet output", "magnet exports", "prices", "outside outlooks"], min_length=1,
-        description="forecast families to score")
-    min_months_ahead: int = Field(0, ge=0, le=120, description="leave out forecasts made fewer months than this before "
-                                                               "their period ended")
-    show_pending: bool = Field(True, description="list the forecasts that still wait for a (full-year) outcome")
+    families: list[Literal[tuple(forecasts.FAMILIES)]] = Field(min_length=1, description="forecast families to score")
+    min_months_ahead: int = Field(
+        ge=0, le=120, description="leave out forecasts made fewer months than this before their period ended")
+    show_pending: bool = Field(description="list the forecasts that still wait for a (full-year) outcome")
 
 
 class Explore(NotebookParameters):
-    base_scenario: Annotated[str, OneOf(_demand_scenarios)] = Field("base", description="demand scenario to start from")
+    base_scenario: Annotated[str, OneOf(_demand_scenarios)] = Field(description="demand scenario to start from")
 
 
-MODELS: dict[str, type[NotebookParameters]] = {
+DECLARATIONS: dict[str, type[NotebookParameters]] = {
     "00_data_overview": DataOverview,
     "01_price_history": PriceHistory,
     "02_demand_buildup": DemandBuildup,
@@ -360,16 +368,60 @@ MODELS: dict[str, type[NotebookParameters]] = {
 }
 
 
+# --- a declaration + its notebook's parameters cell = the notebook's model ------------------------
+
+def model(stem: str) -> type[NotebookParameters]:
+    """Notebook ``stem``'s model: its declaration with the defaults of notebooks/<stem>.ipynb's
+    parameters cell (what papermill reads); see :func:`with_defaults`."""
+    return with_defaults(DECLARATIONS[stem], paths.NOTEBOOKS / f"{stem}.ipynb")
+
+
+def with_defaults(declaration: type[NotebookParameters], notebook: Path) -> type[NotebookParameters]:
+    """``declaration`` with each field's default taken from the notebook's parameters cell, built
+    once per version of the notebook file.
+
+    Raises :class:`~analysis.params.ParameterError` naming the notebook when the cell lacks a line for
+    a declared field, sets a name the declaration does not have, or sets a default the model refuses
+    (out of bounds, not one of the choices, a wrong type): cell and model cannot drift apart.
+    """
+    notebook = Path(notebook)
+    return _with_defaults(declaration, str(notebook), notebook.stat().st_mtime_ns)
+
+
+@lru_cache(maxsize=32)
+def _with_defaults(declaration: type[NotebookParameters], notebook: str, mtime_ns: int) -> type[NotebookParameters]:
+    cell = {name: d.default for name, d in read_cell(cell_source(Path(notebook))).items()}
+    where = f"{Path(notebook).name}, parameters cell"
+    missing = [name for name in declaration.model_fields if name not in cell]
+    unknown = [name for name in cell if name not in declaration.model_fields]
+    if missing or unknown:
+        raise ParameterError("\n".join(
+            [f"{where}: no line for {name!r}, which {declaration.__name__} declares" for name in missing]
+            + [f"{where}: {name!r} is not declared by {declaration.__name__} (analysis/parameters.py)"
+               for name in unknown]))
+    fields = {}
+    for name, field in declaration.model_fields.items():
+        # the field as declared (pydantic's "Dynamic models" recipe), now with a default
+        spec = field.asdict()
+        fields[name] = (Annotated[(spec["annotation"], *spec["metadata"], Field(**spec["attributes"]))], cell[name])
+    built = create_model(declaration.__name__, __base__=declaration, __module__=declaration.__module__,
+                         __doc__=declaration.__doc__, **fields)
+    bad = problems(built, {})  # validate_default: every default is checked like a given value
+    if bad:
+        raise ParameterError("\n".join(f"{where}: {line}" for line in bad))
+    return built
+
+
 # --- validation and its messages ------------------------------------------------------------------
 
 def validate(stem: str, values: dict) -> NotebookParameters:
     """``values`` checked against notebook ``stem``'s model (missing ones take the defaults); raises
     :class:`~analysis.params.ParameterError` with one line per problem."""
-    model = MODELS[stem]
+    checked = model(stem)
     try:
-        return model.model_validate(values)
+        return checked.model_validate(values)
     except ValidationError as err:
-        raise ParameterError("\n".join(_lines(model, err))) from None
+        raise ParameterError("\n".join(_lines(checked, err))) from None
 
 
 def problems(model: type[BaseModel], values: dict) -> list[str]:
@@ -432,7 +484,9 @@ def _locate(root, loc) -> tuple[str, Any]:
 
 def _bounds(meta) -> dict:
     kinds = {at.Ge: "ge", at.Gt: "gt", at.Le: "le", at.Lt: "lt"}
-    return {kinds[type(m)]: getattr(m, kinds[type(m)]) for m in meta if type(m) in kinds}
+    out = {kinds[type(m)]: getattr(m, kinds[type(m)]) for m in meta if type(m) in kinds}
+    after = next((m for m in meta if isinstance(m, AfterBaseYear)), None)
+    return {"ge": after.first(), **out} if after is not None else out
 
 
 def _num(x) -> str:
@@ -580,10 +634,11 @@ def _cell_model(notebook: str, mtime: float) -> type[NotebookParameters]:
 
 
 def model_for(notebook: Path) -> type[NotebookParameters]:
-    """The notebook's registered model, or one built from its parameters cell."""
+    """The notebook's model: its declaration with the cell's defaults (:func:`with_defaults`), or,
+    for a notebook without a declaration, one built from its parameters cell alone."""
     notebook = Path(notebook)
-    if notebook.stem in MODELS:
-        return MODELS[notebook.stem]
+    if notebook.stem in DECLARATIONS:
+        return with_defaults(DECLARATIONS[notebook.stem], notebook)
     return _cell_model(str(notebook), notebook.stat().st_mtime)
 
 
@@ -609,11 +664,11 @@ def write_cells(notebooks: Path | None = None) -> list[Path]:
 
     folder = Path(notebooks) if notebooks is not None else paths.NOTEBOOKS
     changed = []
-    for stem, model in MODELS.items():
+    for stem, declaration in DECLARATIONS.items():
         script = folder / f"{stem}.py"
         text = script.read_text(encoding="utf-8")
         m = re.search(r'^# %% tags=\["parameters"\]\n(.*?)(?=^# %%)', text, flags=re.S | re.M)
-        new = text[:m.start(1)] + _rewrite(m.group(1), model) + text[m.end(1):]
+        new = text[:m.start(1)] + _rewrite(m.group(1), declaration) + text[m.end(1):]
         if new != text:
             script.write_text(new, encoding="utf-8")
             subprocess.run([sys.executable, "-m", "jupytext", "--quiet", "--sync", str(script)], check=True)

@@ -4,11 +4,12 @@ Papermill only warns about an unknown parameter name and injects any value. The 
 :func:`check` first, so a typo or a wrong type in a scenario file stops the build with a message
 naming the file, the parameter and what was expected.
 
-Each notebook's parameters are declared once, by its model in :mod:`analysis.parameters` (types,
-defaults, bounds, choices). :func:`problems` checks a run's parameters against that model, one
-line per problem; when they fit, it runs the notebook's own validate function (:data:`VALIDATORS`,
-which adds the checks that need the data, such as a control date inside the export series) on the
-defaults overlaid with the run's parameters, so a bad value stops the build before any run.
+Each notebook's parameters are declared once: types, bounds and choices by its declaration in
+:mod:`analysis.parameters`, defaults by its parameters cell, the two joined into the notebook's
+model. :func:`problems` checks a run's parameters against that model, one line per problem; when
+they fit, it runs the notebook's own validate function (:data:`VALIDATORS`, which adds the checks
+that need the data, such as a control date inside the export series) on the defaults overlaid with
+the run's parameters, so a bad value stops the build before any run.
 """
 from __future__ import annotations
 
@@ -61,13 +62,18 @@ def validator_problems(notebook: Path, parameters: dict) -> list[str]:
 
 def problems(notebook: Path, parameters: dict) -> list[str]:
     """Every way ``parameters`` break the notebook's model, one line each; if none, what its
-    validate function says (empty when they fit). No parameters, nothing to check: the defaults
-    are the model's (tests/test_params.py)."""
+    validate function says (empty when they fit). A cell that no longer fits its declaration is a
+    problem too. No parameters, nothing to check: the defaults are the cell's, checked by the model
+    when the notebook validates them (tests/test_params.py)."""
     if not parameters:
         return []
     from analysis import parameters as declarations
 
-    out = declarations.problems(declarations.model_for(notebook), parameters)
+    try:
+        model = declarations.model_for(notebook)
+    except ParameterError as err:
+        return str(err).splitlines()
+    out = declarations.problems(model, parameters)
     return out or validator_problems(notebook, parameters)
 
 

@@ -290,7 +290,8 @@ def test_results_name():
     ({"humanoid_kg_per_robot": "3.5"}, r"humanoid_kg_per_robot: expected a number, got '3.5'"),
     ({"intensity_trend_pct_per_year": {"nev": "fast"}}, r"intensity_trend_pct_per_year\['nev'\]: expected a number"),
     ({"growth_pct_per_year": {"nev": 8.7}}, r"growth_pct_per_year: missing sector\(s\)"),
-    ({"horizon_year": 2025}, r"horizon_year: expected a whole number from 2026 to 2050, got 2025"),
+    ({"horizon_year": demand.base_year()}, rf"horizon_year: expected a year after {demand.base_year()}, the base year"),
+    ({"horizon_year": 2051}, rf"horizon_year: expected a whole number from {demand.base_year() + 1} to 2050, got 2051"),
     ({"humanoid_units_per_year": {2025: 5000}}, r"humanoid_units_per_year: year 2025"),
     ({"sensitivity": {"growth_pct_per_year.toasters": [0, 1]}}, r"sensitivity: unknown parameter 'growth_pct_per_year.toasters'"),
     ({"sensitivity": {"technology_share.wind": [0.2, 1.5]}}, r"sensitivity\['technology_share.wind'\]\[1\]: expected a number from 0 to 1, got 1.5"),
@@ -500,20 +501,25 @@ FIXTURE_SOURCE = "fixture_nev_output_2026"
 NEV_2026_MILLION = 20.5  # the fixture's 2026 NEV output, million units
 
 
-def _project_with_2026(tmp_path):
+# file in data/ -> the row the fixture appends to it
+ROWS_2026 = {
+    "sources.csv": [FIXTURE_SOURCE, "official", "Fixture association", "Fixture: NEV output 2026", "2027-01-15", "", "",
+                    "", "", "", "test fixture"],
+    "demand_china.csv": ["nev", 2026, 12, "actual", "activity", "official", NEV_2026_MILLION, "million_units",
+                         FIXTURE_SOURCE, f"NEV output reached {NEV_2026_MILLION} million units in 2026", "test fixture"],
+}
+
+
+def _project_with_2026(tmp_path, add_2026=True):
     """A copy of the project whose data/ holds one more actual year: a (made-up) full-year 2026 NEV
-    output, released in January 2027 as an official figure. Nothing else changes, no notebook included."""
+    output, released in January 2027 as an official figure (:data:`ROWS_2026`). Nothing else changes, no
+    notebook included. ``add_2026=False``: the copy as it is."""
     import project_copy
 
     project = project_copy.make(tmp_path / "project")
-    with open(project / "data" / "sources.csv", "a", newline="", encoding="utf-8") as fh:
-        csv.writer(fh, lineterminator="\n").writerow(
-            [FIXTURE_SOURCE, "official", "Fixture association", "Fixture: NEV output 2026", "2027-01-15", "", "", "", "", "",
-             "test fixture"])
-    with open(project / "data" / "demand_china.csv", "a", newline="", encoding="utf-8") as fh:
-        csv.writer(fh, lineterminator="\n").writerow(
-            ["nev", 2026, 12, "actual", "activity", "official", NEV_2026_MILLION, "million_units", FIXTURE_SOURCE,
-             f"NEV output reached {NEV_2026_MILLION} million units in 2026", "test fixture"])
+    for name, row in ROWS_2026.items() if add_2026 else ():
+        with open(project / "data" / name, "a", newline="", encoding="utf-8") as fh:
+            csv.writer(fh, lineterminator="\n").writerow(row)
     return project
 
 
@@ -560,6 +566,88 @@ def test_a_new_actual_year_moves_the_base_year(tmp_path):
     assert "The projection starts from **2026**" in out["text"]
     assert ("In 2026, wind power, air conditioners, elevators, mobile phones and industrial robots have no full-year "
             "actual yet") in out["text"]
+
+
+_HORIZON_IN_THE_COPY = """
+import json
+from analysis import demand, parameters, params, paths
+base = demand.load_scenario(paths.SCENARIOS / "02_demand_buildup" / "base.yaml")
+out = {"robot_years": list(base["humanoid_units_per_year"]),
+       "help": parameters.help_text(parameters.DemandBuildup, "horizon_year"),
+       "pre_check": params.problems(paths.NOTEBOOKS / "02_demand_buildup.ipynb", {"horizon_year": 2026})}
+for horizon in (2026, 2027):
+    try:
+        out[str(horizon)] = demand.validate_scenario({**base, "horizon_year": horizon})["horizon_year"]
+    except ValueError as err:
+        out[str(horizon)] = str(err)
+print(json.dumps(out))
+"""
+
+
+def test_a_new_actual_year_moves_the_first_horizon(tmp_path):
+    """With a 2026 actual, 2026 is the base year: the model refuses it as a horizon (the build's pre-check too),
+    accepts 2027, says so in the cell's help, and still takes robots counted in 2026 (the base scenario's)."""
+    import subprocess
+    import sys
+
+    project = _project_with_2026(tmp_path)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ND_MARKET_")}
+    env["PYTHONPATH"] = str(project)
+    done = subprocess.run([sys.executable, "-c", _HORIZON_IN_THE_COPY], cwd=project, env=env, capture_output=True,
+                          text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    out = json.loads(done.stdout)
+    refused = ("horizon_year: expected a year after 2026, the base year the projection starts from (the latest year "
+               "with a full-year actual in data/), got 2026")
+    assert out["2026"] == refused and out["pre_check"] == [refused]
+    assert out["2027"] == 2027
+    assert out["help"].endswith("; range: 2027..2050")
+    assert out["robot_years"] == [2026]
+
+
+_CACHE_IN_THE_COPY = """
+import csv, json, sys
+from analysis import demand, paths
+base = demand.load_scenario(paths.SCENARIOS / "02_demand_buildup" / "base.yaml")
+built = []
+base_path = demand.base_path
+demand.base_path = lambda scenario: built.append(1) or base_path(scenario)
+def anchors(scenario):
+    act0, _, _, year = demand._base_arrays(scenario)
+    return {"year": year, "activity": dict(zip(demand.SEED_SECTORS, act0.tolist())), "built": len(built)}
+out = {"before": anchors(base), "other_horizon": anchors({**base, "horizon_year": 2040, "mc_seed": 1})}
+for name, row in json.loads(sys.argv[1]).items():  # data/ changes in this process, no cache cleared
+    with open(paths.DATA / name, "a", newline="", encoding="utf-8") as fh:
+        csv.writer(fh, lineterminator="\\n").writerow(row)
+out["after"] = anchors(base)
+out["ac_10pct"] = anchors({**base, "growth_pct_per_year": {**base["growth_pct_per_year"], "air_conditioner": 10.0}})
+print(json.dumps(out))
+"""
+
+
+def test_base_arrays_are_cached_per_data_version_and_growth(tmp_path, base):
+    """The base-year arrays are built once for a data version and a set of growth rates (another horizon reuses
+    them), and again when a file in data/ changes (a 2026 actual appended in the same process) or a growth rate
+    does: with 2026 the base year, air conditioners are grown from 2025 at the scenario's rate."""
+    import subprocess
+    import sys
+
+    project = _project_with_2026(tmp_path, add_2026=False)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ND_MARKET_")}
+    env["PYTHONPATH"] = str(project)
+    done = subprocess.run([sys.executable, "-c", _CACHE_IN_THE_COPY, json.dumps(ROWS_2026)], cwd=project, env=env,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    out = json.loads(done.stdout)
+    before, after = out["before"], out["after"]
+    assert (before["year"], before["built"]) == (2025, 1)
+    assert out["other_horizon"] == before  # not built again
+    assert (after["year"], after["built"]) == (2026, 2)
+    assert after["activity"]["nev"] == NEV_2026_MILLION * 1e6
+    rate = base["growth_pct_per_year"]["air_conditioner"]
+    assert after["activity"]["air_conditioner"] == pytest.approx(before["activity"]["air_conditioner"] * (1 + rate / 100))
+    assert out["ac_10pct"]["built"] == 3
+    assert out["ac_10pct"]["activity"]["air_conditioner"] == pytest.approx(before["activity"]["air_conditioner"] * 1.10)
 
 
 @pytest.mark.notebook

@@ -1,14 +1,17 @@
 """Notebook parameters: one declaration each (analysis.parameters), the build's check of a run's
 parameters against it (analysis.params.problems), and what a run's titles say about them (run_tag)."""
 import ast
+import os
+import re
 import shutil
 import subprocess
+from pathlib import Path
 
 import nbformat
 import papermill as pm
 import pytest
 
-from analysis import parameters, params, paths
+from analysis import demand, parameters, params, paths
 
 
 def test_differences_name_each_changed_value_and_key():
@@ -86,25 +89,88 @@ def _same(a, b) -> bool:
     return a == b
 
 
-def test_every_notebook_with_parameters_has_a_model():
+def test_every_notebook_with_parameters_has_a_declaration():
     stems = [nb.stem for nb in _notebooks_with_parameters()]
     assert len(stems) >= 6  # 00-05 and the explorer
-    assert sorted(stems) == sorted(parameters.MODELS)
+    assert sorted(stems) == sorted(parameters.DECLARATIONS)
 
 
-@pytest.mark.parametrize("stem", sorted(parameters.MODELS))
+@pytest.mark.parametrize("stem", sorted(parameters.DECLARATIONS))
+def test_no_default_is_written_in_the_declaration(stem):
+    """The cell is the one home of a default: every declared field is required until the cell gives it one."""
+    declared = parameters.DECLARATIONS[stem].model_fields
+    assert declared and [name for name, field in declared.items() if not field.is_required()] == []
+
+
+@pytest.mark.parametrize("stem", sorted(parameters.DECLARATIONS))
 def test_cell_and_model_cannot_drift(stem):
-    """Same names in the same order, the same defaults, and each trailing comment is the model's help text
-    (description, bounds, choices): no bound or choice is typed in the cell."""
-    model = parameters.MODELS[stem]
+    """The model's names are the declaration's, in the cell's order; its defaults are the cell's literals (same
+    types: papermill injects those); each trailing comment is the declaration's help text (description, bounds,
+    choices): no bound or choice is typed in the cell."""
+    declaration, model = parameters.DECLARATIONS[stem], parameters.model(stem)
     cell = params.read_cell(params.cell_source(paths.NOTEBOOKS / f"{stem}.ipynb"))
-    assert list(cell) == list(model.model_fields)
+    assert list(cell) == list(declaration.model_fields) == list(model.model_fields)
     for name, declared in cell.items():
         assert _same(declared.default, model.model_fields[name].default), name
-        assert declared.help == parameters.help_text(model, name), f"{stem}.{name}: run python -m analysis.parameters"
+        assert declared.help == parameters.help_text(declaration, name), f"{stem}.{name}: run python -m analysis.parameters"
 
 
-@pytest.mark.parametrize("stem", sorted(parameters.MODELS))
+def _notebook_with_cell(tmp_path, stem: str, edit) -> Path:
+    """A copy of notebook ``stem`` in ``tmp_path`` whose parameters cell is ``edit(source)``."""
+    nb = nbformat.read(paths.NOTEBOOKS / f"{stem}.ipynb", as_version=4)
+    cell = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
+    cell.source = edit(cell.source)
+    nbformat.write(nb, tmp_path / f"{stem}.ipynb")
+    return tmp_path / f"{stem}.ipynb"
+
+
+def _set_line(name: str, value: str):
+    """An edit of a cell: parameter ``name``'s one-line assignment set to ``value`` (its comment dropped)."""
+    return lambda source: re.sub(rf"^{name} = .*$", f"{name} = {value}", source, count=1, flags=re.M)
+
+
+@pytest.mark.parametrize("name, value, line", [
+    ("horizon_year", "2051", "horizon_year: expected a whole number from {first} to 2050, got 2051"),
+    ("horizon_year", "{base}", "horizon_year: expected a year after {base}, the base year the projection starts from"),
+    ("humanoid_kg_per_robot", "'3.5'", "humanoid_kg_per_robot: expected a number, got '3.5'"),
+    ("mc_draws", "10", "mc_draws: expected a whole number from 100 to 1,000,000, got 10"),
+])
+def test_a_default_the_model_refuses_fails(tmp_path, name, value, line):
+    """A default edited in the cell beyond the declared bounds (or of the wrong type) stops the model being built:
+    the notebook's own validation and the build's pre-check both say which cell and which parameter."""
+    base = demand.base_year()
+    nb = _notebook_with_cell(tmp_path, "02_demand_buildup", _set_line(name, value.format(base=base)))
+    expected = f"02_demand_buildup.ipynb, parameters cell: {line.format(first=base + 1, base=base)}"
+    with pytest.raises(params.ParameterError) as err:
+        parameters.with_defaults(parameters.DemandBuildup, nb)
+    assert str(err.value).startswith(expected)
+    assert params.problems(nb, {"mc_seed": 1})[0].startswith(expected)
+    assert parameters.problems(parameters.model_for(paths.NOTEBOOKS / "02_demand_buildup.ipynb"), {}) == []  # unmoved
+
+
+def test_a_field_without_a_cell_line_or_a_line_without_a_field_fails(tmp_path):
+    nb = _notebook_with_cell(tmp_path, "04_supply_balance", lambda s: re.sub(r"^recovery_rate = .*$", "", s, flags=re.M))
+    with pytest.raises(params.ParameterError, match=r"^04_supply_balance.ipynb, parameters cell: no line for "
+                                                    r"'recovery_rate', which SupplyBalance declares$"):
+        parameters.with_defaults(parameters.SupplyBalance, nb)
+    nb = _notebook_with_cell(tmp_path, "04_supply_balance", lambda s: s + "\nrecycling_rate = 0.5\n")
+    with pytest.raises(params.ParameterError, match=r"^04_supply_balance.ipynb, parameters cell: 'recycling_rate' is not "
+                                                    r"declared by SupplyBalance"):
+        parameters.with_defaults(parameters.SupplyBalance, nb)
+    assert params.problems(nb, {"collection_rate": 0.8}) == [
+        "04_supply_balance.ipynb, parameters cell: 'recycling_rate' is not declared by SupplyBalance (analysis/parameters.py)"]
+
+
+def test_the_model_follows_an_edited_cell(tmp_path):
+    """The analyst's edit of a default (JupyterLab autosaves it) is the model's default at the next check."""
+    nb = _notebook_with_cell(tmp_path, "04_supply_balance", _set_line("collection_rate", "0.8"))
+    assert parameters.model_for(nb).model_validate({}).collection_rate == 0.8
+    _notebook_with_cell(tmp_path, "04_supply_balance", _set_line("collection_rate", "0.6"))
+    os.utime(nb, ns=(nb.stat().st_atime_ns, nb.stat().st_mtime_ns + 10**9))  # a later version, however fast the write
+    assert parameters.model_for(nb).model_validate({}).collection_rate == 0.6
+
+
+@pytest.mark.parametrize("stem", sorted(parameters.DECLARATIONS))
 def test_the_script_holds_the_same_cell_and_lines_stay_short(stem):
     """The py:percent twin (what a reviewer reads) has the same cell; one parameter per line, <= 120 characters."""
     text = (paths.NOTEBOOKS / f"{stem}.py").read_text(encoding="utf-8")
@@ -120,17 +186,17 @@ def test_the_script_holds_the_same_cell_and_lines_stay_short(stem):
 def test_papermill_shows_the_models_help():
     """papermill --help-notebook reads the trailing comments: it shows the model's help, bounds included."""
     shown = pm.inspect_notebook(str(paths.NOTEBOOKS / "02_demand_buildup.ipynb"))
-    assert shown["horizon_year"]["help"].endswith("; range: 2026..2050")
+    assert shown["horizon_year"]["help"].endswith(f"; range: {demand.base_year() + 1}..{parameters.LAST_PROJECTION_YEAR}")
     assert shown["growth_pct_per_year"]["help"] == parameters.help_text(parameters.DemandBuildup, "growth_pct_per_year")
     supply = pm.inspect_notebook(str(paths.NOTEBOOKS / "04_supply_balance.ipynb"))
     assert supply["collection_rate"]["help"].endswith("; range: 0..1")
 
 
-@pytest.mark.parametrize("stem", sorted(parameters.MODELS))
+@pytest.mark.parametrize("stem", sorted(parameters.DECLARATIONS))
 def test_defaults_validate(stem):
     """The model's defaults fit the model (validate_default checks every one), and the notebook's validate
     function (data checks on top) accepts the cell's defaults."""
-    assert parameters.problems(parameters.MODELS[stem], {}) == []
+    assert parameters.problems(parameters.model(stem), {}) == []
     nb = paths.NOTEBOOKS / f"{stem}.ipynb"
     assert params.validator_problems(nb, params.defaults(nb)) == []
 
@@ -148,7 +214,11 @@ BAD = [
     # (notebook, values, the one line expected)
     ("02_demand_buildup", {"horizon_year": "2030"}, "horizon_year: expected a whole number, got '2030'"),  # wrong type
     ("02_demand_buildup", {"mc_draws": True}, "mc_draws: expected a whole number, got True"),
-    ("02_demand_buildup", {"horizon_year": 2051}, "horizon_year: expected a whole number from 2026 to 2050, got 2051"),
+    ("02_demand_buildup", {"horizon_year": 2051},
+     f"horizon_year: expected a whole number from {demand.base_year() + 1} to 2050, got 2051"),
+    ("02_demand_buildup", {"horizon_year": demand.base_year()},
+     f"horizon_year: expected a year after {demand.base_year()}, the base year the projection starts from (the latest "
+     f"year with a full-year actual in data/), got {demand.base_year()}"),
     ("04_supply_balance", {"collection_rate": -0.5}, "collection_rate: expected a number from 0 to 1, got -0.5"),
     ("04_supply_balance", {"ndpr_share_of_reo": 20}, "ndpr_share_of_reo: expected a number from 0.01 to 1 "
                                                      "(a share: a fraction, not a percentage), got 20"),
@@ -214,9 +284,10 @@ def test_demand_scenarios_are_the_files(tmp_path, monkeypatch):
     folder = tmp_path / "02_demand_buildup"
     folder.mkdir()
     (folder / "calm.yaml").write_text("horizon_year: 2030\n", encoding="utf-8")
+    model = parameters.model("04_supply_balance")  # built (its default checked) before the scenarios move
     monkeypatch.setattr(paths, "SCENARIOS", tmp_path)
-    assert parameters.problems(parameters.SupplyBalance, {"demand_scenario": "calm"}) == []
-    assert parameters.problems(parameters.SupplyBalance, {"demand_scenario": "base"}) == [
+    assert parameters.problems(model, {"demand_scenario": "calm"}) == []
+    assert parameters.problems(model, {"demand_scenario": "base"}) == [
         "demand_scenario: expected one of 'calm', got 'base'"]
 
 
@@ -229,7 +300,8 @@ def test_the_writer_replaces_only_the_trailing_comments():
              "mc_seed = 1\n")
     new = parameters._rewrite(stale, parameters.DemandBuildup).splitlines()
     assert new[0] == "# a note above stays"
-    assert new[1] == "horizon_year = 2030  # last projected year, after the latest actual year in data/; range: 2026..2050"
+    assert new[1] == ("horizon_year = 2030  # last projected year, after the latest actual year in data/; "
+                      f"range: {demand.base_year() + 1}..2050")
     assert new[3] == "    \"wind\": 0.37,  # a note inside stays"
     assert new[4] == "}  # " + parameters.help_text(parameters.DemandBuildup, "technology_share")
     assert new[5] == "mc_seed = 1  # Monte Carlo seed (same seed, same results); range: 0.."
