@@ -16,7 +16,7 @@ from __future__ import annotations
 import copy
 import io
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -47,7 +47,7 @@ class Control:
 
 
 CONTROLS = (
-    Control("horizon_year", "horizon year", 2026, 2040, 1),
+    Control("horizon_year", "horizon year", 0, 2040, 1),  # from: the year after the base year (controls())
     Control("growth_nev", "NEV output growth, %/yr", -10, 30, 0.5),
     Control("growth_wind", "wind additions growth, %/yr", -10, 30, 0.5),
     Control("growth_other", "other end uses growth, %/yr", -10, 30, 0.5),
@@ -56,6 +56,13 @@ CONTROLS = (
     Control("quota_growth", "mining quota growth after 2025, %/yr", -10, 20, 0.5),
     Control("collection_rate", "end-of-life magnets collected", 0, 1, 0.05),
 )
+
+
+def controls() -> tuple[Control, ...]:
+    """The sliders, the horizon's starting at :func:`analysis.demand.first_projection_year` (the year
+    after the latest full-year actual in data/), as the notebook's parameter does."""
+    first = demand.first_projection_year()
+    return tuple(replace(c, low=first) if c.key == "horizon_year" else c for c in CONTROLS)
 
 
 class Explorer:
@@ -155,7 +162,7 @@ class Explorer:
         start = self.initial()
         sliders = {c.key: (w.IntSlider if c.step == 1 and c.key == "horizon_year" else w.FloatSlider)(
             value=start[c.key], min=c.low, max=c.high, step=c.step, description=c.label, continuous_update=False,
-            style={"description_width": "260px"}, layout=w.Layout(width="520px")) for c in CONTROLS}
+            style={"description_width": "260px"}, layout=w.Layout(width="520px")) for c in controls()}
         image, message, status = w.Image(format="png"), w.HTML(), w.HTML()
         name = w.Text(placeholder="scenario name, e.g. fast_wind", layout=w.Layout(width="260px"))
         button = w.Button(description="save as scenario YAML")
@@ -291,4 +298,4 @@ def _update_figure(fig: Figure, data: dict, horizon_year: int) -> None:
 
 def slider_table() -> pd.DataFrame:
     """The controls as a table (for the README and the notebook)."""
-    return pd.DataFrame([{"control": c.label, "from": c.low, "to": c.high, "step": c.step} for c in CONTROLS])
+    return pd.DataFrame([{"control": c.label, "from": c.low, "to": c.high, "step": c.step} for c in controls()])

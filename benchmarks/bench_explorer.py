@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/bench_explorer.py [--repeat 5]
 
-Moves each control of ``analysis.explorer.CONTROLS`` to a new value in turn, ``--repeat`` times,
+Moves each control of ``analysis.explorer.controls()`` to a new value in turn, ``--repeat`` times,
 and prints the median and worst milliseconds per change, split into the model (``compute``) and
 the redraw (``png``), and the CPU time of this process per change (the machine is shared: when
 other work competes for the cores, wall time grows and CPU time much less; the load average is
@@ -24,15 +24,15 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=5, help="rounds over every control (default 5)")
     args = parser.parse_args()
-    from analysis.explorer import CONTROLS, Explorer
+    from analysis.explorer import Explorer, controls
 
     e = Explorer()
     values = e.initial()
     _, fig = e.png(e.compute(values))
-    model, draw, cpu = ({c.key: [] for c in CONTROLS} for _ in range(3))
+    model, draw, cpu = ({c.key: [] for c in controls()} for _ in range(3))
     print(f"load average (1, 5, 15 min): {', '.join(f'{x:.1f}' for x in os.getloadavg())}; {os.cpu_count()} cores\n")
     for r in range(args.repeat):
-        for c in CONTROLS:
+        for c in controls():
             values[c.key] = c.low + (c.high - c.low) * (0.3 if r % 2 else 0.6)
             if c.key == "horizon_year":
                 values[c.key] = int(values[c.key])
@@ -47,7 +47,7 @@ def main() -> int:
     print("| control | model ms (median) | redraw ms (median) | total ms (median) | total ms (worst) | CPU ms (median) |")
     print("|---|---:|---:|---:|---:|---:|")
     totals, cpus = [], []
-    for c in CONTROLS:
+    for c in controls():
         tot = [m + d for m, d in zip(model[c.key], draw[c.key])]
         totals += tot
         cpus += cpu[c.key]

@@ -87,3 +87,9 @@ def test_the_widget_builds(e):
     pytest.importorskip("ipywidgets")
     box = e.widget()
     assert len(box.children) >= len(explorer.CONTROLS) + 3
+
+
+def test_the_horizon_slider_starts_after_the_base_year():
+    horizon = {c.key: c for c in explorer.controls()}["horizon_year"]
+    assert horizon.low == demand.base_year() + 1  # the notebook's own bound (parameters.py)
+    assert horizon.low < horizon.high
