@@ -99,15 +99,11 @@ def results_name(scenario_name: str) -> str:
 
 
 def validate_scenario(params: dict) -> dict:
-    """Check a scenario (the notebook's parameters or a YAML file's mapping) and normalise it.
-
-    The types, bounds and choices are those of notebook 02's model
-    (:class:`analysis.parameters.DemandBuildup`); a key left out takes the notebook's default.
-    Raises ``ValueError`` (:class:`analysis.params.ParameterError`) with one line per problem, naming
-    the key and what was expected. Sectors missing from ``intensity_trend_pct_per_year`` get 0; from
-    ``technology_share``, their 2025 share (:func:`anchor_technology_share`). Tornado ranges are
-    ``(low, high)`` tuples; the robot path is sorted by year.
-    """
+    """A scenario (the notebook's parameters or a YAML file's mapping), checked by
+    :func:`analysis.parameters.validate` against notebook 02's model, then completed: sectors missing
+    from ``intensity_trend_pct_per_year`` get 0, from ``technology_share`` their 2025 share
+    (:func:`anchor_technology_share`); tornado ranges become ``(low, high)`` tuples and the robot path
+    is sorted by year."""
     from analysis import parameters
 
     if not isinstance(params, dict):

@@ -415,8 +415,9 @@ def _with_defaults(declaration: type[NotebookParameters], notebook: str, mtime_n
 # --- validation and its messages ------------------------------------------------------------------
 
 def validate(stem: str, values: dict) -> NotebookParameters:
-    """``values`` checked against notebook ``stem``'s model (missing ones take the defaults); raises
-    :class:`~analysis.params.ParameterError` with one line per problem."""
+    """``values`` checked against notebook ``stem``'s model: its types, bounds and choices; a value left
+    out takes the default in the notebook's parameters cell. Raises :class:`~analysis.params.ParameterError`
+    (a ``ValueError``) with one line per problem, naming the parameter and what was expected."""
     checked = model(stem)
     try:
         return checked.model_validate(values)

@@ -63,14 +63,9 @@ def _fraction(value, name: str, *, allow_zero: bool = True) -> float:
 
 
 def validate_parameters(params: dict) -> dict:
-    """Check the notebook's parameters and return them normalised (floats, full sector dicts).
-
-    The types, bounds and choices are those of notebook 04's model
-    (:class:`analysis.parameters.SupplyBalance`); a parameter left out takes the notebook's default.
-    Raises ``ValueError`` (:class:`analysis.params.ParameterError`) with one line per problem, naming
-    the parameter and what was expected. A sector missing from ``backcast_growth_pct_per_year`` gets
-    :func:`backcast_growth_from_data`.
-    """
+    """The notebook's parameters, checked by :func:`analysis.parameters.validate` against notebook
+    04's model, with full sector dicts: a sector missing from ``backcast_growth_pct_per_year`` gets
+    :func:`backcast_growth_from_data`."""
     from analysis import parameters
 
     out = parameters.validate(NOTEBOOK_STEM, params).model_dump()
