@@ -22,7 +22,7 @@ import pandas as pd
 
 from analysis import claims, consistency, units
 from analysis.data import load, one
-from analysis.demand import ANCHOR_YEARS, SECTOR_LABELS, SEED_SECTORS, SEED_SOURCE
+from analysis.demand import ANCHOR_YEARS, SECTOR_LABELS, SEED_SECTORS, SEED_SOURCE, seed_magnet_production
 from analysis.text import md
 
 
@@ -119,7 +119,8 @@ def humanoid_claims() -> pd.DataFrame:
     share_pct = float(mf.loc["lingyi_demand_increase_share_of_global_production", "value_low"])
     optimus = float(_literature_row("humanoid_robot_optimus")["value_low"])
     implied = tonnes * units.KG_PER_T / robots
-    china_2024 = _china_magnet_production().get(2024)
+    prod = seed_magnet_production()
+    china_2024 = {int(y): float(v) for y, v in zip(prod["year"], prod["mass_t"])}.get(2024)
     t_txt, robots_txt = f"{tonnes:,.0f} t", f"{robots:,.0f} robots"
     rows = [
         ("rings", "NdFeB magnet rings per robot (seed 003)", rings, "count", "a count, not a mass"),
@@ -139,12 +140,6 @@ def humanoid_claims() -> pd.DataFrame:
 
 def _literature_row(application: str) -> pd.Series:
     return one(load("magnet_intensity"), "magnet_intensity.csv", application=application)
-
-
-def _china_magnet_production() -> dict[int, float]:
-    prod = load("magnet_production")
-    prod = prod[(prod["region"] == "china") & (prod["source_id"] == SEED_SOURCE)]
-    return {int(y): float(v) for y, v in zip(prod["year"], prod["mass_t"])}
 
 
 def humanoid_text(table: pd.DataFrame, kg_per_robot: float) -> str:

@@ -26,8 +26,9 @@ from analysis import consistency, units
 from analysis.claims import Claim, recomputed_interval
 from analysis.claims import table as claims_table
 from analysis.data import load, one
+from analysis.formatting import amount
 from analysis.prices import (PRODUCT_LABELS, claim_points, market_annual_means, metal_oxide_parity, metal_oxide_ratios,
-                             price_points, seed000_yearly)
+                             price_mid, price_points, seed000_yearly)
 from analysis.rounding import Interval
 
 BASIS_TEXT = "USD/kg excl. VAT"
@@ -71,20 +72,13 @@ def inputs(prices: pd.DataFrame | None = None, fx: pd.DataFrame | None = None, s
     stated = load("stated_changes") if stated is None else stated
     checks = consistency.check_stated({"prices": prices, "stated_changes": stated[stated["dataset"] == "prices"]})
     raw = prices.copy()
-    raw["price_mid"] = raw["price_avg"].where(raw["price_avg"].notna(), (raw["price_low"] + raw["price_high"]) / 2)
+    raw["price_mid"] = price_mid(raw)
     points = claim_points(prices, fx, max_fx_gap_days=max_fx_gap_days)
     means = market_annual_means(points, max_interp_gap_months=max_interp_gap_months)
     return Inputs(prices, fx, stated, checks, raw, points, means, max_fx_gap_days, max_interp_gap_months, near_days)
 
 
 # --- helpers --------------------------------------------------------------------------------------
-
-def _fmt(x: float, unit: str = "") -> str:
-    if x is None or (isinstance(x, float) and math.isnan(x)):
-        return "n/a"
-    text = f"{x:,.0f}" if abs(x) >= 1000 else f"{x:,.2f}" if abs(x) < 10 else f"{x:,.1f}"
-    return f"{text} {unit}".strip()
-
 
 def _pct(value: Interval, base: Interval) -> Interval:
     return consistency.recompute("pct_change", value, base)
@@ -154,7 +148,7 @@ def surge_vs_usgs(i: Inputs) -> Claim | None:
     if y0 not in usgs or y1 not in usgs:
         return None
     iv = _pct(Interval.of(usgs[y1]), Interval.of(usgs[y0]))
-    arithmetic = f"USGS Nd oxide (Argus) annual average {y1} {_fmt(usgs[y1])} / {y0} {_fmt(usgs[y0])} USD/kg - 1 = {iv.mid:+.1f}%"
+    arithmetic = f"USGS Nd oxide (Argus) annual average {y1} {amount(usgs[y1])} / {y0} {amount(usgs[y0])} USD/kg - 1 = {iv.mid:+.1f}%"
     return _surge_claim(i, "USGS annual averages", iv, f"{iv.mid:+.1f}%", arithmetic,
                         "USD/kg, USGS annual average (VAT not stated)", central=True)
 
@@ -170,7 +164,7 @@ def surge_vs_domestic(i: Inputs, product: str) -> Claim:
                             f"and {y1} (years with quotes: {have})", BASIS_TEXT, central=True)
     a, b = m.loc[y1], m.loc[y0]
     iv = _pct(Interval(a.price_mid, a.price_low, a.price_high), Interval(b.price_mid, b.price_low, b.price_high))
-    arithmetic = (f"mean of quoted months {y1} {_fmt(a.price_mid)} ({int(a.n_months)} months) / {y0} {_fmt(b.price_mid)} "
+    arithmetic = (f"mean of quoted months {y1} {amount(a.price_mid)} ({int(a.n_months)} months) / {y0} {amount(b.price_mid)} "
                   f"({int(b.n_months)} months) USD/kg - 1 = {iv.mid:+.1f}% (range from the quotes' low and high "
                   f"ends {iv.lo:+.1f}% to {iv.hi:+.1f}%)")
     return _surge_claim(i, against, iv, f"{iv.mid:+.1f}%", arithmetic, BASIS_TEXT + ", monthly FX", central=True)
@@ -195,11 +189,11 @@ def yearly_estimates(i: Inputs) -> list[Claim]:
     Nd metal annual means; the blog does not say metal or oxide). No comparator: not checkable."""
     out = []
     for r in seed000_yearly(i.points, max_interp_gap_months=i.max_interp_gap_months).itertuples():
-        parts = [f"USGS Nd oxide {_fmt(r.usgs_nd_oxide)}"] if not math.isnan(r.usgs_nd_oxide) else ["no USGS average"]
+        parts = [f"USGS Nd oxide {amount(r.usgs_nd_oxide)}"] if not math.isnan(r.usgs_nd_oxide) else ["no USGS average"]
         for product in ("nd_oxide", "prnd_oxide", "nd_metal"):
             n = getattr(r, f"{product}_domestic_months")
             if n:
-                parts.append(f"{PRODUCT_LABELS[product]} domestic {_fmt(getattr(r, f'{product}_domestic_mean'))} ({n} mo)")
+                parts.append(f"{PRODUCT_LABELS[product]} domestic {amount(getattr(r, f'{product}_domestic_mean'))} ({n} mo)")
         none = math.isnan(r.comparator_low)
         out.append(Claim.check(
             f"Nd price per kg in {r.year} (yearly table)", r.source_id,
@@ -207,7 +201,7 @@ def yearly_estimates(i: Inputs) -> list[Claim]:
             None if none else Interval((r.comparator_low + r.comparator_high) / 2, r.comparator_low, r.comparator_high),
             "comparators: " + "; ".join(parts) + "; " + _position(r),
             stated_text=f"${r.seed_low:g}/kg" if r.seed_low == r.seed_high else f"${r.seed_low:g}-{r.seed_high:g}/kg",
-            recomputed_text="n/a" if none else f"{_fmt(r.comparator_low)}-{_fmt(r.comparator_high)} USD/kg",
+            recomputed_text="n/a" if none else f"{amount(r.comparator_low)}-{amount(r.comparator_high)} USD/kg",
             basis=BASIS_TEXT))
     return out
 
@@ -228,7 +222,7 @@ def one_day_move(i: Inputs, claim_id: str, abs_id: str) -> Claim:
         check_text = (f"no other {PRODUCT_LABELS[product]} quote within {i.near_days} days of {day.date()} in data/, "
                       "so the implied previous-day price is checked by arithmetic only")
     else:
-        check_text = "nearby quotes: " + "; ".join(f"{r.date.date()} {_fmt(r.price_mid)} {r.price_unit} ({r.basis})"
+        check_text = "nearby quotes: " + "; ".join(f"{r.date.date()} {amount(r.price_mid)} {r.price_unit} ({r.basis})"
                                                    for r in near.itertuples())
     arithmetic = (f"{today.price_mid:,.0f} - {move:,.0f} = {base:,.0f} {unit} on {day.date()}; {move:,.0f} / "
                   f"{base:,.0f} = {c['recomputed']:.2f}%; {check_text}")

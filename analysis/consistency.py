@@ -22,6 +22,7 @@ import pandas as pd
 
 from analysis import cache, claims
 from analysis import exports as exports_mod
+from analysis import prices as prices_mod
 from analysis.data import load
 from analysis.rounding import Interval
 
@@ -33,11 +34,6 @@ COLUMNS = ["check", "claim_id", "statement", "stated", "recomputed", "recomputed
 
 def _interval(value, low=None, high=None) -> Interval:
     return Interval.of(float(value), None if low is None else float(low), None if high is None else float(high))
-
-
-def _price_mid(r) -> float:
-    """A price row's middle: its stated average, else the middle of its low-high range."""
-    return r.price_avg if not pd.isna(r.price_avg) else (r.price_low + r.price_high) / 2
 
 
 def _market_figure(r) -> Interval | None:
@@ -54,13 +50,17 @@ ROW_KEYS: dict[str, tuple[Callable, Callable, Callable]] = {
                      lambda r: str(r.year) if r.months == 12 else f"{r.year}-01/{r.year}-{r.months:02d}",
                      lambda r: _interval(r.value)),
     "prices": (lambda r: f"{r.product}:{r.basis}:{r.assessor}", lambda r: r.date.strftime("%Y-%m-%d"),
-               lambda r: _interval(_price_mid(r), r.price_low, r.price_high)),
+               lambda r: _interval(r.price_mid, r.price_low, r.price_high)),
     "magnet_production": (lambda r: f"{r.region}:{r.magnet_product}", lambda r: str(r.year), lambda r: _interval(r.mass_t)),
     "market_figures": (lambda r: f"{r.topic}:{r.metric}", lambda r: str(r.year), _market_figure),
     "supply_quotas": (lambda r: f"{r.quota}:{r.ore_type}:{r.batch}", lambda r: str(r.year), lambda r: _interval(r.mass_t_reo)),
     "mine_production": (lambda r: f"{r.country}:{r.usgs_measure}:{r.edition}", lambda r: str(r.year),
                         lambda r: _interval(r.mass_t_reo)),
 }
+PREPARE: dict[str, Callable[[pd.DataFrame], pd.DataFrame]] = {
+    "prices": lambda f: f.assign(price_mid=prices_mod.price_mid(f)),  # the one mid-point of a quote
+}
+"""Columns a dataset's :data:`ROW_KEYS` read that the dataset does not hold."""
 
 
 def _entries(dataset: str, get: Callable[[str], pd.DataFrame]):
@@ -72,7 +72,8 @@ def _entries(dataset: str, get: Callable[[str], pd.DataFrame]):
     if dataset not in ROW_KEYS:
         raise KeyError(f"no value lookup for dataset {dataset!r}")
     series, period, value = ROW_KEYS[dataset]
-    for r in get(dataset).itertuples():
+    frame = get(dataset)
+    for r in PREPARE.get(dataset, lambda f: f)(frame).itertuples():
         iv = value(r)
         if iv is not None:
             yield series(r), period(r), iv, "reported", r.source_id

@@ -23,6 +23,7 @@ import pandera.pandas as pa
 import yaml
 
 from analysis import cache, paths
+from analysis.formatting import significant
 
 SEED_SOURCE_KIND = "seed"
 
@@ -290,8 +291,9 @@ def validate_frame(name: str, raw: pd.DataFrame, file: str, source_ids: set[str]
     return df, problems
 
 
-def _fmt(x: float) -> str:
-    return f"{x:,.6g}" if abs(x) < 1e6 else f"{x:,.0f}" if abs(x) < 1e15 else f"{x:.3g}"
+def _value_text(x: float) -> str:
+    """A value in a problem's message: as precise as a CSV cell usually is (6 significant figures), whole from 1e6."""
+    return significant(x, 6, whole_from=1e6)
 
 
 def plausibility_problems(name: str, df: pd.DataFrame, file: str) -> list[Problem]:
@@ -324,16 +326,17 @@ def plausibility_problems(name: str, df: pd.DataFrame, file: str) -> list[Proble
                 if pd.isna(value):
                     continue
                 if not lo <= value <= hi:
-                    problems.append(Problem(file, _line(df, idx), col, f"got {_fmt(value)}{what}, outside the plausible range "
-                                            f"{_fmt(lo)}..{_fmt(hi)}{what} (catalogue.yaml); a typo or a unit slip?"))
+                    problems.append(Problem(file, _line(df, idx), col,
+                                            f"got {_value_text(value)}{what}, outside the plausible range {_value_text(lo)}.."
+                                            f"{_value_text(hi)}{what} (catalogue.yaml); a typo or a unit slip?"))
     order = spec.get("ordered")
     if order:
         for idx, row in df.iterrows():
             present = [(c, row[c]) for c in order if not pd.isna(row[c])]
             for (a, va), (b, vb) in zip(present, present[1:]):
                 if va > vb:
-                    problems.append(Problem(file, _line(df, idx), b, f"got {_fmt(vb)}, below {a} {_fmt(va)}; expected "
-                                            f"{' <= '.join(order)}"))
+                    problems.append(Problem(file, _line(df, idx), b, f"got {_value_text(vb)}, below {a} {_value_text(va)}; "
+                                            f"expected {' <= '.join(order)}"))
     return problems
 
 

@@ -36,6 +36,7 @@ import yaml
 
 from analysis import cache, claims, consistency, paths, report, units
 from analysis.data import load, one
+from analysis.formatting import significant
 from analysis.text import md
 
 NOTEBOOK_STEM = "02_demand_buildup"
@@ -216,18 +217,17 @@ def intensity_table() -> pd.DataFrame:
     return out.sort_values("sector", key=lambda c: c.map(order), kind="stable").reset_index(drop=True)
 
 
-def _fmt_number(x: float) -> str:
-    return f"{x:,.0f}" if abs(x) >= 100 else f"{x:.3g}" if abs(x) >= 0.01 else f"{x:.2g}"
-
-
 def intensity_display(table: pd.DataFrame | None = None) -> pd.DataFrame:
     """:func:`intensity_table` as short text: one 'low-high unit' string as stated and one in the model's unit."""
     table = intensity_table() if table is None else table
 
+    def num(x):  # 3 significant figures (2 below 0.01), whole from 100
+        return significant(x, 3 if abs(x) >= 0.01 else 2, whole_from=100)
+
     def rng(lo, hi, unit):
         if pd.isna(lo):
             return ""
-        return f"{_fmt_number(lo)} {unit}" if lo == hi else f"{_fmt_number(lo)}-{_fmt_number(hi)} {unit}"
+        return f"{num(lo)} {unit}" if lo == hi else f"{num(lo)}-{num(hi)} {unit}"
 
     model_unit = {s: ("kg/MW" if s == "wind" else "kg/unit") for s in SECTORS}
     return pd.DataFrame({
@@ -432,6 +432,17 @@ def nowcast_vs_forecast(demand: pd.DataFrame) -> pd.DataFrame:
     out["difference_t"] = out["model_t"] - out["smm_forecast_t"]
     out["difference_pct"] = (out["model_t"] / out["smm_forecast_t"] - 1) * 100
     return out[["sector", "model_t", "smm_forecast_t", "difference_t", "difference_pct", "basis"]]
+
+
+def seed_magnet_production() -> pd.DataFrame:
+    """China's rare-earth permanent-magnet production as seed 002 states it: its rows of
+    data/magnet_production.csv (``mass_t``, t of magnet; 2024 actual, 2025 forecast).
+
+    The one query for it: :func:`analysis.claims_demand.humanoid_claims` and :func:`analysis.supply.china_magnet_production`
+    (the balance's production) both read it.
+    """
+    prod = load("magnet_production")
+    return prod[(prod["region"] == "china") & (prod["source_id"] == SEED_SOURCE)]
 
 
 # --- the model ----------------------------------------------------------------------------------
@@ -999,8 +1010,8 @@ __all__ = [
     "ANCHOR_YEARS", "NOTEBOOK_STEM", "SECTORS", "SECTOR_LABELS", "SEED_SECTORS", "anchor_technology_share",
     "by_sector", "comparison_table", "draw_parameters", "element_content", "growth_comparison",
     "humanoid_units", "intensity_display", "intensity_table", "load_scenario", "mc_percentiles",
-    "nev_penetration_check", "project", "results_name", "scenario_files", "seed_table", "simulate",
-    "totals", "tornado", "uncertain_keys", "validate_scenario", "waterfall_table",
+    "nev_penetration_check", "project", "results_name", "scenario_files", "seed_magnet_production",
+    "seed_table", "simulate", "totals", "tornado", "uncertain_keys", "validate_scenario", "waterfall_table",
     # notebook 02's check, words and results (seed 002's and seed 003's claims: analysis.claims_demand)
     "answer", "comparison_text", "composition_text", "growth_display",
     "humanoid_horizon_text", "intensity_reading_text", "nev_penetration_text", "nowcast_display",

@@ -22,6 +22,7 @@ import pandas as pd
 
 from analysis import cache
 from analysis.data import load
+from analysis.formatting import thousands
 from analysis.rounding import Interval, growth_factor
 
 MASS_UNIT_TO_T = {"t": 1.0, "million_kg": 1000.0}
@@ -78,8 +79,9 @@ def reported_figures(exports: pd.DataFrame | None = None) -> dict[Key, Figure]:
     return figures
 
 
-def _fmt(iv: Interval) -> str:
-    return f"{iv.mid:,.0f} t"
+def _operand(key: Key, figure: Figure) -> str:
+    """A figure as it stands in a derivation's formula: its label and its value in t."""
+    return f"{key_label(key)} ({thousands(figure.value.mid)} t)"
 
 
 def _additivity(known: dict[Key, Figure]) -> list[tuple[Key, Figure]]:
@@ -100,15 +102,15 @@ def _additivity(known: dict[Key, Figure]) -> list[tuple[Key, Figure]]:
                 target = missing[0]
                 if target == ytd:
                     iv = have[prev].value + have[month].value
-                    formula = f"{key_label(prev)} ({_fmt(have[prev].value)}) + {key_label(month)} ({_fmt(have[month].value)})"
+                    formula = f"{_operand(prev, have[prev])} + {_operand(month, have[month])}"
                     used = (prev, month)
                 elif target == month:
                     iv = have[ytd].value - have[prev].value
-                    formula = f"{key_label(ytd)} ({_fmt(have[ytd].value)}) - {key_label(prev)} ({_fmt(have[prev].value)})"
+                    formula = f"{_operand(ytd, have[ytd])} - {_operand(prev, have[prev])}"
                     used = (ytd, prev)
                 else:
                     iv = have[ytd].value - have[month].value
-                    formula = f"{key_label(ytd)} ({_fmt(have[ytd].value)}) - {key_label(month)} ({_fmt(have[month].value)})"
+                    formula = f"{_operand(ytd, have[ytd])} - {_operand(month, have[month])}"
                     used = (ytd, month)
                 if iv.lo < 0:
                     continue  # inconsistent inputs; the consistency table shows them
@@ -129,12 +131,12 @@ def _stated_changes(known: dict[Key, Figure], claims: pd.DataFrame) -> list[tupl
         label = f"{c.stated_value:+g}% stated by {c.source_id} ({c.claim_id})"
         if key in known and base not in known:
             iv = known[key].value / factor
-            formula = f"{key_label(key)} ({_fmt(known[key].value)}) / (1 {c.stated_value:+g}%)  [{label}]"
+            formula = f"{_operand(key, known[key])} / (1 {c.stated_value:+g}%)  [{label}]"
             sources = known[key].source_ids + (c.source_id,)
             out.append((base, Figure(iv, "derived", formula, tuple(dict.fromkeys(sources)), rule="stated change")))
         elif base in known and key not in known:
             iv = known[base].value * factor
-            formula = f"{key_label(base)} ({_fmt(known[base].value)}) x (1 {c.stated_value:+g}%)  [{label}]"
+            formula = f"{_operand(base, known[base])} x (1 {c.stated_value:+g}%)  [{label}]"
             sources = known[base].source_ids + (c.source_id,)
             out.append((key, Figure(iv, "derived", formula, tuple(dict.fromkeys(sources)), rule="stated change")))
     return out

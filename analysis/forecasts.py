@@ -23,6 +23,7 @@ import pandas as pd
 
 from analysis import cache, claims
 from analysis.data import FORECAST_STATUSES, load
+from analysis.formatting import significant
 from analysis.rounding import Interval
 
 COLUMNS = ["family", "quantity", "target", "forecaster", "source_id", "made_on", "months_ahead", "forecast_low",
@@ -323,8 +324,9 @@ def results(table: pd.DataFrame, waiting: pd.DataFrame, parameters: dict) -> dic
             "pending": report.records(waiting, 4)}
 
 
-def _number(x: float) -> str:
-    return f"{x:,.0f}" if abs(x) >= 1000 else f"{x:,.4g}"
+def _number(x: float, signed: bool = False) -> str:
+    """A forecast, outcome or error in the pairs' table: 4 significant figures, whole from 1,000."""
+    return significant(x, 4, whole_from=1000, signed=signed)
 
 
 def display_table(table: pd.DataFrame) -> pd.DataFrame:
@@ -333,6 +335,6 @@ def display_table(table: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({"quantity": table["quantity"], "period": table["target"], "forecaster": table["forecaster"],
                          "made on": table["made_on"], "months ahead": table["months_ahead"], "forecast": fc,
                          "outcome": [_number(x) for x in table["outcome"]], "unit": table["unit"],
-                         "error": [f"{e:+,.4g}" if abs(e) < 1000 else f"{e:+,.0f}" for e in table["error"]],
+                         "error": [_number(e, signed=True) for e in table["error"]],
                          "error, % of outcome": table["error_pct"],
                          "inside its range": ["yes" if x else "no" for x in table["inside"]]})

@@ -149,6 +149,24 @@ def _pre_points(series: pd.DataFrame, control: pd.Period, start: pd.Period) -> p
     return pre
 
 
+def _pre_period(series: pd.DataFrame, control_date, pre_start, method: str) -> tuple[pd.Period, pd.Period, pd.DataFrame]:
+    """The control month, the first pre-period month and the pre-period points ``method`` fits on: the
+    months with data for the ITS, those whose month a year earlier is known (:func:`yoy_pairs`) for the
+    seasonal-naive trend. Raises ValueError naming ``control_date`` and ``pre_start`` when there are
+    fewer than ``MIN_PRE_POINTS[method]``."""
+    control = _control_month(control_date)
+    start = pd.Period(pre_start, "M")
+    if method == "its":
+        pre, counted, model = _pre_points(series, control, start), "pre-period months with data", "the ITS"
+    else:
+        pre = yoy_pairs(series, control, start)
+        counted, model = "pre-period months have the month a year earlier in the data", "the seasonal-naive trend"
+    if len(pre) < MIN_PRE_POINTS[method]:
+        raise ValueError(f"control_date {control} with pre_start {start}: {len(pre)} {counted}; "
+                         f"{model} needs at least {MIN_PRE_POINTS[method]}")
+    return control, start, pre
+
+
 def fit_its(series: pd.DataFrame, control_date, pre_start, hac_maxlags: int = 2, level: float = 0.95) -> Counterfactual:
     """Segmented regression with a level and slope change at the control month, HAC errors.
 
@@ -169,12 +187,7 @@ def fit_its(series: pd.DataFrame, control_date, pre_start, hac_maxlags: int = 2,
     interval of any sum of months and the notes share the same design matrix, covariance and
     residual variance, which split functions would pass around by the dozen.
     """
-    control = _control_month(control_date)
-    start = pd.Period(pre_start, "M")
-    pre = _pre_points(series, control, start)
-    if len(pre) < MIN_PRE_POINTS["its"]:
-        raise ValueError(f"control_date {control} with pre_start {start}: {len(pre)} pre-period months with data, "
-                         f"the ITS needs at least {MIN_PRE_POINTS['its']}")
+    control, start, _ = _pre_period(series, control_date, pre_start, "its")
     table = series[series["month"] >= start].copy()
     table["t"] = [(m - start).n for m in table["month"]]
     t0 = (control - start).n
@@ -245,13 +258,7 @@ def yoy_pairs(series: pd.DataFrame, control_date, pre_start) -> pd.DataFrame:
 def fit_seasonal_naive(series: pd.DataFrame, control_date, pre_start, level: float = 0.95,
                        n_draws: int = N_DRAWS, rng_seed: int = RNG_SEED) -> Counterfactual:
     """Same month a year earlier times the pre-control mean y/y growth (see module docstring)."""
-    control = _control_month(control_date)
-    start = pd.Period(pre_start, "M")
-    pairs = yoy_pairs(series, control, start)
-    if len(pairs) < MIN_PRE_POINTS["seasonal_naive_trend"]:
-        raise ValueError(f"control_date {control} with pre_start {start}: {len(pairs)} pre-period months have the month "
-                         f"a year earlier in the data; the seasonal-naive trend needs at least "
-                         f"{MIN_PRE_POINTS['seasonal_naive_trend']}")
+    control, start, pairs = _pre_period(series, control_date, pre_start, "seasonal_naive_trend")
     res = sm.OLS(pairs["log_yoy"].to_numpy(), np.ones((len(pairs), 1))).fit()
     mu, se, s, df = float(res.params[0]), float(res.bse[0]), math.sqrt(float(res.scale)), int(res.df_resid)
     rng = np.random.default_rng(rng_seed)

@@ -115,19 +115,23 @@ def read_cell(source: str) -> dict[str, Declared]:
     return out
 
 
-def _parameters_cell(notebook_json: str) -> str:
-    """The source of the notebook's ``parameters`` cell ('' if it has none).
+def notebook_cells(notebook_json: str) -> list[dict]:
+    """The cells of a notebook's JSON text, each ``source`` joined into one string.
 
-    Read with :mod:`json`, not ``nbformat.reads``: the notebook's schema is checked by the build and
-    the tests, and nbformat's validation costs about 1.5 s in each kernel that asks (notebook 04's
-    titles do)."""
+    Read with :mod:`json`, not ``nbformat``: the notebooks' schema is checked by the build and the
+    tests, and importing nbformat costs about 2 s (jsonschema's format checkers), paid by every
+    kernel that asks for its parameters (notebook 04's titles do) and by the build's brief."""
     import json
 
-    for cell in json.loads(notebook_json).get("cells", []):
-        if "parameters" in cell.get("metadata", {}).get("tags", []):
-            source = cell.get("source", "")
-            return "".join(source) if isinstance(source, list) else source
-    return ""
+    cells = json.loads(notebook_json).get("cells", [])
+    return [{**c, "source": "".join(c.get("source", "")) if isinstance(c.get("source"), list) else c.get("source", "")}
+            for c in cells]
+
+
+def _parameters_cell(notebook_json: str) -> str:
+    """The source of the notebook's ``parameters`` cell ('' if it has none)."""
+    return next((c["source"] for c in notebook_cells(notebook_json)
+                 if "parameters" in c.get("metadata", {}).get("tags", [])), "")
 
 
 def cell_source(notebook: Path) -> str:

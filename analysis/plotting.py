@@ -50,10 +50,16 @@ def source_note(fig: plt.Figure, source_ids, extra: str = "") -> None:
         setattr(fig, NOTE_ATTR, " ".join(t for t in (getattr(fig, NOTE_ATTR, ""), extra) if t))
     if names:
         wrapped = "\n".join(textwrap.wrap("Sources: " + "; ".join(names), SOURCE_NOTE_WIDTH))
-        fig.text(0.01, -0.02, wrapped, ha="left", va="top", fontsize=7.5, color="#555555")
+        # Below the lowest axes' tick labels and axis label (about LABEL_ROOM_IN inches), whatever the
+        # figure's height: a fixed fraction of a short figure would overlap its axis label.
+        bottom = min((ax.get_position().y0 for ax in fig.axes), default=0.0)
+        y = min(-0.02, bottom - LABEL_ROOM_IN / fig.get_figheight())
+        fig.text(0.01, y, wrapped, ha="left", va="top", fontsize=7.5, color="#555555")
 
 
 NOTE_ATTR = "nd_note"
+LABEL_ROOM_IN = 0.7
+"""Inches under the lowest axes kept for its tick labels and axis label, above the source note."""
 
 
 def full_note(fig: plt.Figure) -> str:

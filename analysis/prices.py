@@ -78,6 +78,12 @@ def validate_parameters(*, currency: str, unit: str, vat: str, products, start: 
 
 # --- normalised points --------------------------------------------------------------------------
 
+def price_mid(quotes: pd.DataFrame) -> pd.Series:
+    """Each quote's mid-point, in its own unit: the stated average ``price_avg``, else the middle of
+    its range, (``price_low`` + ``price_high``) / 2. The one definition of a quote's single value."""
+    return quotes["price_avg"].where(quotes["price_avg"].notna(), (quotes["price_low"] + quotes["price_high"]) / 2)
+
+
 def _native_currency(basis: str) -> str:
     return "CNY" if basis.startswith("cn_") else "USD"
 
@@ -129,8 +135,8 @@ def price_points(prices: pd.DataFrame | None = None, fx: pd.DataFrame | None = N
                  start=None, end=None) -> pd.DataFrame:
     """Every quote of ``products`` between ``start`` and ``end`` on one basis, labelled by series.
 
-    The values (``price_low``, ``price_high``, ``price_avg`` and ``price_mid`` = the stated average,
-    else the middle of the range) are in ``price_unit``; the FX audit columns of
+    The values (``price_low``, ``price_high``, ``price_avg`` and ``price_mid``, see :func:`price_mid`)
+    are in ``price_unit``; the FX audit columns of
     :func:`analysis.units.convert_prices` are kept. ``series`` is ``product:basis``.
     Raises :class:`analysis.units.FxGapError` (naming ``max_gap_days``) when a quote has no FX
     rate within ``max_fx_gap_days``.
@@ -147,7 +153,7 @@ def price_points(prices: pd.DataFrame | None = None, fx: pd.DataFrame | None = N
         out = units.convert_prices(rows, fx, currency=currency, unit=unit, vat=vat, max_gap_days=max_fx_gap_days)
     except units.FxGapError as err:
         raise units.FxGapError(f"max_fx_gap_days={max_fx_gap_days} is too small for this quote: {err}") from None
-    out["price_mid"] = out["price_avg"].where(out["price_avg"].notna(), (out["price_low"] + out["price_high"]) / 2)
+    out["price_mid"] = price_mid(out)
     out["series"] = out["product"] + ":" + out["basis"]
     out["series_label"] = [series_label(p, b) for p, b in zip(out["product"], out["basis"])]
     out["period_end"] = [units.period_end(d, p) for d, p in zip(out["date"], out["period"])]
@@ -619,6 +625,6 @@ __all__ = [
     "answer", "basis_note", "claim_points", "contiguous_tail", "drawdown_pct", "drop_restatements", "fit_forecast",
     "forecast_table", "fx_audit_table", "gap_runs", "grid_summary", "latest_points", "log_return_volatility",
     "market_annual_means", "metal_oxide_parity", "metal_oxide_ratios", "monthly_grid", "peak_trough", "price_decimals",
-    "price_points", "price_text", "ratio_note", "results", "seed000_yearly", "series_label",
+    "price_mid", "price_points", "price_text", "ratio_note", "results", "seed000_yearly", "series_label",
     "unquoted_products", "validate_parameters", "vat_note", "yoy_change_pct",
 ]

@@ -148,12 +148,11 @@ def finish_page(body: str, results_name: str | None) -> str:
 
 def notebook_summary(notebook: Path) -> tuple[str, str]:
     """Title and first paragraph of a notebook's opening markdown cell."""
-    import nbformat
+    from analysis.params import notebook_cells
 
-    nb = nbformat.read(notebook, as_version=4)
-    for cell in nb.cells:
-        if cell.cell_type == "markdown":
-            lines = cell.source.splitlines()
+    for cell in notebook_cells(Path(notebook).read_text(encoding="utf-8")):
+        if cell.get("cell_type") == "markdown":
+            lines = cell["source"].splitlines()
             title = next((line.lstrip("# ").strip() for line in lines if line.startswith("#")), notebook.stem)
             paras = [p.strip() for p in "\n".join(line for line in lines if not line.startswith("#")).split("\n\n") if p.strip()]
             return title, (paras[0] if paras else "")

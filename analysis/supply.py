@@ -277,8 +277,8 @@ def latest_world_output() -> pd.DataFrame:
 
 def china_magnet_production() -> pd.DataFrame:
     """China's rare-earth permanent-magnet production, t of magnet, seed 002 (2024 actual, 2025 forecast)."""
-    p = load("magnet_production")
-    p = p[(p["region"] == "china") & (p["source_id"] == SEED_SOURCE) & p["year"].isin(BALANCE_YEARS)]
+    p = demand.seed_magnet_production()
+    p = p[p["year"].isin(BALANCE_YEARS)]
     if sorted(p["year"]) != list(BALANCE_YEARS):
         raise LookupError(f"magnet_production.csv: expected seed 002 China rows for {list(BALANCE_YEARS)}")
     return p[["year", "status", "mass_t", "magnet_product", "source_id"]].rename(columns={"mass_t": "production_t"}).reset_index(drop=True)

@@ -83,3 +83,73 @@ def test_the_note_is_shown_under_the_chart_escaped_and_only_sources_in_the_image
         chart._ipython_display_()
     html_out = [o.data["text/html"] for o in captured.outputs if "text/html" in o.data]
     assert html_out[-1] == '<p class="chart-note">Derived as &lt;b&gt;a - b&lt;/b&gt;.</p>'
+
+
+# --- drawn once per build -----------------------------------------------------------------------------
+
+def _counting_chart_fn(calls: list):
+    from analysis import plotting
+    from analysis.charts import drawn_once
+
+    @drawn_once
+    def quota_like(frame: pd.DataFrame, label: str) -> Chart:
+        calls.append(label)
+        fig, ax = plt.subplots()
+        ax.plot(frame["year"], frame["mass_t"])
+        plotting.source_note(fig, ["seed002_smm_forum"], f"Note for <{label}>.")
+        return Chart(fig, ["seed002_smm_forum"], frame, "quota_like")
+
+    return quota_like
+
+
+def test_drawn_once_outside_a_build_draws_every_time(monkeypatch):
+    from analysis import cache
+
+    monkeypatch.delenv(cache.SHARED_DIR_ENV, raising=False)
+    calls = []
+    fn = _counting_chart_fn(calls)
+    frame = pd.DataFrame({"year": [2024, 2025], "mass_t": [1.0, 2.0]})
+    charts = [fn(frame, "a"), fn(frame, "a")]
+    assert calls == ["a", "a"]
+    assert all(c.figure is not None and c.png is None for c in charts)
+    plt.close("all")
+
+
+def test_drawn_once_in_a_build_draws_equal_inputs_once_and_new_inputs_again(tmp_path, monkeypatch):
+    from analysis import cache
+
+    monkeypatch.setenv(cache.SHARED_DIR_ENV, str(tmp_path / "shared"))
+    cache.clear()
+    calls = []
+    fn = _counting_chart_fn(calls)
+    frame = pd.DataFrame({"year": [2024, 2025], "mass_t": [1.0, 2.0]})
+    same = pd.DataFrame({"mass_t": [1.0, 2.0], "year": [2024, 2025]})[["year", "mass_t"]]  # built another way
+    first, second = fn(frame, "a"), fn(same, "a")
+    assert calls == ["a"]
+    assert first.figure is None and first.png.startswith(b"\x89PNG") and second.png == first.png
+    assert first.note.endswith("Note for <a>.") and list(second.data["mass_t"]) == [1.0, 2.0]
+    fn(frame.assign(mass_t=[1.0, 2.5]), "a")  # another value: drawn again
+    fn(frame, "b")  # another plain argument: drawn again
+    assert calls == ["a", "a", "b"]
+    cache.clear()
+
+
+def test_a_chart_drawn_once_displays_its_image_link_and_escaped_note(tmp_path, monkeypatch):
+    from IPython.utils.capture import capture_output
+
+    from analysis import cache
+
+    monkeypatch.setenv(cache.SHARED_DIR_ENV, str(tmp_path / "shared"))
+    monkeypatch.setenv(OUTPUT_DIR_ENV, str(tmp_path))
+    monkeypatch.setenv(RUN_NAME_ENV, "04_supply_balance__low")
+    cache.clear()
+    chart = _counting_chart_fn([])(pd.DataFrame({"year": [2024], "mass_t": [1.0]}), "a")
+    with capture_output() as captured:
+        chart._ipython_display_()
+    kinds = [set(o.data) for o in captured.outputs]
+    assert "image/png" in kinds[0]
+    html_out = [o.data["text/html"] for o in captured.outputs if "text/html" in o.data]
+    assert 'href="04_supply_balance__low.quota_like.csv"' in html_out[0]
+    assert html_out[-1].endswith("Note for &lt;a&gt;.</p>")
+    assert (tmp_path / "04_supply_balance__low.quota_like.csv").is_file()
+    cache.clear()

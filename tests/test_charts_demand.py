@@ -201,3 +201,14 @@ def test_monte_carlo_lines_are_the_data(built, result):
     assert np.allclose(deterministic.get_ydata(), demand.totals(result).to_numpy())
     assert np.allclose(chart.data["deterministic_t"], demand.totals(result).to_numpy())
     assert "500 draws" in chart.figure.axes[0].get_title()
+
+
+def test_tornado_labels_name_the_sector_the_quantity_and_its_unit(built):
+    labels = [t.get_text() for t in built["tornado"].figure.axes[0].get_yticklabels()]
+    keys = built["tornado"].data["parameter"].tolist()
+    assert len(labels) == len(keys)
+    nev = labels[keys.index("growth_pct_per_year.nev")]
+    assert nev == f"{demand.SECTOR_LABELS['nev']}: activity growth, % per year"
+    assert labels[keys.index("technology_share.wind")].endswith("share using NdFeB, fraction")
+    assert charts.uncertain_label("humanoid_kg_per_robot") == "magnet per humanoid robot, kg"
+    assert charts.uncertain_label("something_new") == "something_new"

@@ -118,7 +118,7 @@ def test_versus_counterfactual(assessment, chart_csv):
     data = chart_csv(chart)
     post = data[data["month"] >= "2025-04"]
     pre = data[data["month"] < "2025-04"]
-    assert _line(ax, "counterfactual (its)").get_ydata() == pytest.approx(post["counterfactual_t"].tolist())
+    assert _line(ax, "counterfactual (interrupted time series)").get_ydata() == pytest.approx(post["counterfactual_t"].tolist())
     assert _line(ax, "pre-control trend (fitted)").get_ydata() == pytest.approx(pre["counterfactual_t"].tolist())
     assert pre[["counterfactual_low_t", "counterfactual_high_t"]].isna().all().all(), "no interval drawn before the control"
     assert _bars(ax, ec.STATUS_LABELS["reported"]) == pytest.approx(
@@ -199,3 +199,10 @@ def test_prnd_price(assessment, chart_csv):
     # thousand CNY/t: the quotes in CNY/t divided by 1,000
     assert data["price_mid_thousand_cny_per_t"].tolist() == pytest.approx((prices["price_mid"] / 1000).tolist())
     assert matplotlib.dates.num2date(ax.get_xlim()[0]).strftime("%Y-%m-%d") == "2024-01-01"
+
+
+def test_every_counterfactual_method_has_a_reader_label():
+    from analysis import impact
+
+    assert set(ec.METHOD_LABELS) == set(impact.METHODS)
+    assert ec.method_label("its") == "interrupted time series"

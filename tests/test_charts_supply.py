@@ -110,7 +110,12 @@ def test_quotas_draws_its_csv(draw):
             expected.append((r.year, r.mining_total_t_reo))
     assert bars == sorted(expected)
     line = [ln for ln in ax.lines if ln.get_label() == "smelting/separation quota"][0]
-    assert list(line.get_ydata()) == list(back["smelting_separation_t_reo"].dropna())
+    smelting = back.dropna(subset=["smelting_separation_t_reo"])
+    published, expected = smelting[smelting["status"] != "expected"], smelting[smelting["status"] == "expected"]
+    assert list(line.get_ydata()) == list(published["smelting_separation_t_reo"])  # the solid line: published only
+    marks = [ln for ln in ax.lines if ln.get_label() == "smelting/separation: SMM expectation"]
+    assert not expected.empty and len(marks) == 1  # supply_quotas.csv holds SMM's 2025 expectation
+    assert list(marks[0].get_xdata()) == list(expected["year"]) and marks[0].get_markerfacecolor() == "white"
     # 2024 has one full-year mining total in supply_quotas.csv: its bar is that figure
     full_2024 = [float(r["mass_t_reo"]) for r in _rows("supply_quotas") if r["year"] == "2024" and r["quota"] == "mining"
                  and r["batch"] == "full_year" and r["ore_type"] == "total"]

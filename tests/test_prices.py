@@ -97,6 +97,16 @@ def test_a_quote_restated_in_a_second_currency_counts_once():
     assert list(kept["price_unit"]) == ["CNY/t", "USD/kg"]  # China basis keeps CNY; FOB keeps its USD quote
 
 
+def test_price_mid_is_the_stated_average_else_the_middle_of_the_range():
+    quotes = pd.DataFrame({"price_low": [100.0, 100.0, 100.0, np.nan],
+                           "price_high": [110.0, 110.0, np.nan, np.nan],
+                           "price_avg": [107.0, np.nan, np.nan, 96.0]})
+    # 107 stated; (100 + 110) / 2 = 105; no high and no average: no mid; an average alone is the mid
+    assert prices.price_mid(quotes).tolist()[:2] == [107.0, 105.0]
+    assert math.isnan(prices.price_mid(quotes)[2])
+    assert prices.price_mid(quotes)[3] == 96.0
+
+
 def test_latest_points_and_the_fx_audit():
     p = _prices([("prnd_oxide", "cn_domestic_incl_vat", "SMM", "2026-02-05", "day", 750000.0, 750000.0, np.nan, "CNY/t"),
                  ("prnd_oxide", "cn_domestic_incl_vat", "SMM", "2026-02-12", "day", 850000.0, 850000.0, np.nan, "CNY/t")])

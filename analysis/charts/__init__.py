@@ -13,13 +13,24 @@ writes its plotted values as a CSV next to the report (``<run>.<chart>.csv``; ou
 - :mod:`analysis.charts.demand`: demand by end use, its projection and uncertainty (notebook 02)
 - :mod:`analysis.charts.supply`: supply balance and recycling (notebook 04)
 - :mod:`analysis.charts.forecasts`: forecasts against outcomes (notebook 05)
+
+**Drawn once per build.** A chart function whose inputs come from the data alone, not from a run's
+parameters (04's quotas, for instance, the same in every demand scenario), is decorated with
+:func:`drawn_once`. During a build, the first run to call it with given arguments draws it and leaves
+the finished PNG in the build's shared folder (:mod:`analysis.cache`); the other runs show that PNG
+and write the same CSV. The arguments are part of the key (hashed), so a decoration on a chart whose
+inputs do depend on the parameters costs time, never a wrong chart. Outside a build the function runs
+as written and returns its figure.
 """
 from __future__ import annotations
 
+import functools
+import hashlib
 import html
 import os
+import pickle
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
@@ -38,6 +49,10 @@ class Chart:
     source_ids: list[str]
     data: pd.DataFrame = field(default_factory=pd.DataFrame)
     name: str = "chart"
+    png: bytes | None = None
+    """The finished image of a chart drawn once for the build (:func:`drawn_once`); ``figure`` is then None."""
+    note: str = ""
+    """With ``png``: the note shown under the image (the figure's, see :func:`analysis.plotting.source_note`)."""
 
     def __post_init__(self):
         if not _SLUG.match(self.name):
@@ -71,12 +86,72 @@ class Chart:
 
         from analysis.plotting import NOTE_ATTR
 
-        display(self.figure)
-        plt.close(self.figure)
-        note = getattr(self.figure, NOTE_ATTR, "")
+        if self.png is None:
+            display(self.figure)
+            plt.close(self.figure)
+            note = getattr(self.figure, NOTE_ATTR, "")
+        else:
+            from IPython.display import Image
+
+            display(Image(data=self.png, format="png"))
+            note = self.note
         if self.data is not None and not self.data.empty:
             out = self.write_csv()
             display(HTML(f'<p class="chart-data"><a href="{html.escape(out.name, quote=True)}" download>'
                          f"Download this chart's data (CSV)</a></p>"))
         if note:
             display(HTML(f'<p class="chart-note">{html.escape(note)}</p>'))
+
+
+def _rendered(chart: Chart) -> Chart:
+    """The chart with its figure replaced by the PNG the notebook would show (same renderer and
+    settings as IPython's inline backend) and the note kept beside it; the figure is closed."""
+    import matplotlib.pyplot as plt
+    from IPython.core.pylabtools import print_figure
+
+    from analysis.plotting import NOTE_ATTR
+
+    png = print_figure(chart.figure, "png", bbox_inches="tight")
+    note = getattr(chart.figure, NOTE_ATTR, "")
+    plt.close(chart.figure)
+    return replace(chart, figure=None, png=png, note=note)
+
+
+def _digest(h, value) -> None:
+    """Feed ``value`` into the hash ``h`` by content: frames and series by their values, index,
+    columns and dtypes (their pickles differ with memory layout), containers item by item, anything
+    else by its pickle."""
+    if isinstance(value, (pd.DataFrame, pd.Series)):
+        h.update(type(value).__name__.encode())
+        h.update(pd.util.hash_pandas_object(value, index=True).to_numpy().tobytes())
+        kinds = value.dtypes if isinstance(value, pd.DataFrame) else value.dtype
+        h.update(repr((getattr(value, "columns", None), value.index.names, kinds)).encode())
+    elif isinstance(value, (list, tuple)):
+        h.update(f"{type(value).__name__}{len(value)}".encode())
+        for item in value:
+            _digest(h, item)
+    elif isinstance(value, dict):
+        _digest(h, sorted(value.items(), key=repr))
+    else:
+        h.update(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def drawn_once(func):
+    """Decorator: during a build, draw ``func(*args)`` once for all runs that call it with the same
+    arguments (see the module docstring). Arguments that cannot be pickled are drawn every time."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        from analysis import cache, paths
+
+        if not os.environ.get(cache.SHARED_DIR_ENV):
+            return func(*args, **kwargs)
+        digest = hashlib.sha256()
+        try:
+            _digest(digest, (args, sorted(kwargs.items())))
+        except (pickle.PicklingError, TypeError, AttributeError):
+            return func(*args, **kwargs)
+        key = f"chart {func.__module__}.{func.__qualname__} {digest.hexdigest()}"
+        return cache.shared(key, paths.DATA, lambda: _rendered(func(*args, **kwargs)))
+
+    return wrapper

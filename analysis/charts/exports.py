@@ -27,6 +27,12 @@ STATUS_LABELS = {"reported": "reported", "derived": "derived (whiskers: rounding
 SERIES_COLUMNS = ["month", "status", "mass_t", "mass_low_t", "mass_high_t"]
 DISRUPTION_COLOUR = "#d62728"
 CF_COLOUR = "#2a2a2a"
+# The counterfactual methods of analysis.impact.METHODS, as a reader names them.
+METHOD_LABELS = {"its": "interrupted time series", "seasonal_naive_trend": "seasonal naive with trend"}
+
+
+def method_label(method: str) -> str:
+    return METHOD_LABELS.get(method, method)
 
 
 def source_ids(frame: pd.DataFrame, column: str = "source_ids") -> list[str]:
@@ -132,7 +138,7 @@ def versus_counterfactual(table: pd.DataFrame, *, method: str, level: float, con
     export_status_bars(ax, table)
     post = data[data["month"] >= control_month].dropna(subset=["counterfactual_t"])
     x_post = plotting.month_centre(post["month"])
-    ax.plot(x_post, post["counterfactual_t"], color=CF_COLOUR, lw=1.6, marker="o", ms=3, label=f"counterfactual ({method})")
+    ax.plot(x_post, post["counterfactual_t"], color=CF_COLOUR, lw=1.6, marker="o", ms=3, label=f"counterfactual ({method_label(method)})")
     ax.fill_between(x_post, post["counterfactual_low_t"], post["counterfactual_high_t"], color=CF_COLOUR, alpha=0.12,
                     label=f"{pct} interval")
     if method == "its":
@@ -143,7 +149,7 @@ def versus_counterfactual(table: pd.DataFrame, *, method: str, level: float, con
     ax.set_ylim(0, max(table["mass_t"].max(), table["counterfactual_high_t"].max()) * 1.35)
     ax.set_ylabel(f"exports, {EXPORT_UNIT}")
     ax.set_xlabel("month")
-    ax.set_title(f"China's rare-earth magnet exports vs a counterfactual ({method}), t/month")
+    ax.set_title(f"China's rare-earth magnet exports vs a counterfactual ({method_label(method)}), t/month")
     status_legend(ax, loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8)
     return _finish(fig, ax, source_ids(table), "Customs HS 85051110, t of magnet. Derived months and the counterfactual "
                    f"computed by analysis.exports and analysis.impact; pre-control window from {pre_start}.", data,
@@ -159,7 +165,7 @@ def loss_sensitivity(table: pd.DataFrame, series: pd.DataFrame, *, method: str, 
     (its sources go under the figure); ``disruption_end``: the given last disruption month, if any.
     """
     ok = table[table["note"] == ""].reset_index(drop=True)
-    labels = ok["method"] + ", from " + ok["pre_start"] + " (n=" + ok["n_pre_points"].astype(int).astype(str) + ")"
+    labels = ok["method"].map(method_label) + ", from " + ok["pre_start"] + " (n=" + ok["n_pre_points"].astype(int).astype(str) + ")"
     chosen = (ok["method"] == method) & (ok["pre_start"] == str(pre_start))
     fig, ax = plt.subplots(figsize=(10, 3.6))
     ax.errorbar(ok["lost_t"], labels, xerr=[ok["lost_t"] - ok["lost_low_t"], ok["lost_high_t"] - ok["lost_t"]],

@@ -11,7 +11,7 @@ import pandas as pd
 import seaborn as sns
 
 from analysis import demand, plotting
-from analysis.charts import Chart
+from analysis.charts import Chart, drawn_once
 from analysis.charts.demand import SECTOR_COLOURS  # one colour per sector in every chart
 
 KT = plotting.KT
@@ -34,6 +34,7 @@ def _kt_by_year(ax, ylabel: str) -> None:
     ax.set_ylabel(ylabel)
 
 
+@drawn_once
 def quotas(quotas: pd.DataFrame) -> Chart:
     """China's mining quota by year, kt REO: rock-type and ion-adsorption stacked where the full-year split
     is known, the total in grey where it is not; the smelting/separation quota as a line; SMM's
@@ -50,7 +51,14 @@ def quotas(quotas: pd.DataFrame) -> Chart:
             ax.bar(r.year, r.mining_total_t_reo, color=QUOTA_COLOURS["total"], width=0.6, edgecolor="white")
         ax.text(r.year, r.mining_total_t_reo, f"{r.mining_total_t_reo / 1000:,.0f}", ha="center", va="bottom", fontsize=8)
     sm = quotas.dropna(subset=["smelting_separation_t_reo"])
-    ax.plot(sm["year"], sm["smelting_separation_t_reo"], color="#222222", marker="o", lw=1.5, label="smelting/separation quota")
+    published = sm[sm["status"] != "expected"]
+    ax.plot(published["year"], published["smelting_separation_t_reo"], color="#222222", marker="o", lw=1.5,
+            label="smelting/separation quota")
+    if (sm["status"] == "expected").any():  # an expectation: dashed from the last published year, open marker
+        tail = pd.concat([published.tail(1), sm[sm["status"] == "expected"]])
+        ax.plot(tail["year"], tail["smelting_separation_t_reo"], color="#222222", ls="--", lw=1.2)
+        ax.plot(tail["year"].iloc[1:], tail["smelting_separation_t_reo"].iloc[1:], ls="none", marker="o",
+                markerfacecolor="white", markeredgecolor="#222222", label="smelting/separation: SMM expectation")
     first = quotas["year"].iloc[0]
     for key, label in (("rock", "mining: rock-type (light)"), ("ion_adsorption", "mining: ion-adsorption"),
                        ("total", "mining: total (split not published for the year)")):
@@ -67,6 +75,7 @@ def quotas(quotas: pd.DataFrame) -> Chart:
     return Chart(fig, ids, data, "quotas")
 
 
+@drawn_once
 def china_share(share: pd.DataFrame, claim: pd.Series) -> Chart:
     """China's share of world mine output, %, one bar per year and USGS edition, against a stated share
     range (``claim``: a market_figures.csv row with ``value_low``, ``value_high``, ``source_id``).
@@ -150,6 +159,7 @@ MARKERS = {"ndfeb": "o", "re_permanent_magnet": "s"}
 PRODUCT_LABELS = {"ndfeb": "NdFeB", "re_permanent_magnet": "all RE permanent magnets"}
 
 
+@drawn_once
 def magnet_output_range(figures: pd.DataFrame, band: pd.DataFrame) -> Chart:
     """Every published figure for China's magnet output, kt by year, and the range the balance is read across.
 
