@@ -7,22 +7,32 @@ Where claims live
   records), and the policy claims read against their primary texts;
 - :mod:`analysis.claims_prices`: the seeds' price claims (notebook 01);
 - :mod:`analysis.claims_supply`: the seeds' supply claims (notebook 04);
-- :mod:`analysis.consistency`: every growth rate, ratio, share and total stated in
-  ``data/stated_changes.csv`` (notebook 00), which the export (:func:`analysis.impact.claim_checks`)
-  and demand (:func:`analysis.demand.seed_consistency`) checks read.
+- :mod:`analysis.claims_exports`: the seeds' export claims (notebook 03): each stated growth rate or
+  ratio (circular where its base was derived from the statement itself) and each stated tonnage
+  against the other sources;
+- :mod:`analysis.claims_demand`: the seeds' demand claims (notebook 02): seed 002's stated growth
+  rates against its own units, seed 003's humanoid-robot figures and what they imply;
+- :mod:`analysis.consistency`: the generic check of every growth rate, ratio, share and total
+  stated in ``data/stated_changes.csv`` and of figures stated twice (notebook 00), with
+  :func:`verdict` and these words. The export and demand claims read its rows rather than
+  recompute them.
 
-The price and supply claims sit in their own ``claims_<topic>.py`` modules, next to this one,
-rather than at the end of ``prices.py`` and ``supply.py``: ``ls analysis/claims*`` lists every
-seed claim the project checks, a claim module reads its topic module and never the reverse, and
-the topic modules keep to their models. To add a claim, write a small function that returns a
-:class:`Claim` (build it with :meth:`Claim.check`, which calls :func:`verdict`) and add it to its
-module's list; the table, the notebook and the results file follow.
+The seed claims sit in their own ``claims_<topic>.py`` modules, next to this one, rather than at
+the end of ``prices.py``, ``supply.py``, ``impact.py`` and ``demand.py``: ``ls analysis/claims*``
+lists every seed claim the project checks, a claim module reads its topic module and never the
+reverse, and the topic modules keep to their models. To add a claim, write a small function that
+returns a :class:`Claim` (build it with :meth:`Claim.check`, which calls :func:`verdict`, or with
+:meth:`Claim.of_parts`) and add it to its module's list; the table, the notebook and the results
+file follow. Seed 003's humanoid-robot figures (:func:`analysis.claims_demand.humanoid_claims`)
+stay a table of derived figures: seed 003 states no mass per robot to compare, so there is no
+verdict to give.
 
 Verdicts
 --------
 - **figures** a source states, recomputed from ``data/``: :data:`CONSISTENT`, :data:`ONLY_AT_EXTREMES`,
   :data:`PLAUSIBLE`, :data:`DISAGREES`, :data:`NOT_CHECKABLE`, and for export statements
-  :data:`CIRCULAR` and :data:`ONLY_SOURCE` (:data:`FIGURE_VERDICTS`);
+  :data:`CIRCULAR` (``verdict(..., circular=True)``) and :data:`ONLY_SOURCE`
+  (``verdict(..., unchecked=ONLY_SOURCE)``) (:data:`FIGURE_VERDICTS`);
 - **the model's own conclusions** across the range of published inputs: :data:`HOLDS`,
   :data:`FAILS`, :data:`DEPENDS` (:data:`ROBUSTNESS_VERDICTS`, :func:`robustness`);
 - **policy claims** about a law, regulation, licence regime or public funding: read against the
@@ -121,13 +131,16 @@ def _as_interval(x) -> Interval | None:
 
 
 def verdict(stated: float | Interval, recomputed: float | Interval | None, *, comparator: str = "=",
-            central: bool = False) -> str:
+            central: bool = False, circular: bool = False, unchecked: str = NOT_CHECKABLE) -> str:
     """The verdict on a stated figure, given what ``data/`` recomputes for it.
 
     ``stated``: a number as the source writes it (widened to what it claims by
     :func:`stated_interval` with ``comparator``), or an :class:`~analysis.rounding.Interval`
     taken as is (a stated range, already widened by its rounding). ``recomputed``: the interval
-    ``data/`` gives (a number is an exact point); ``None`` or NaN: :data:`NOT_CHECKABLE`.
+    ``data/`` gives (a number is an exact point); ``None`` or NaN: ``unchecked``, which is
+    :data:`NOT_CHECKABLE` unless the missing comparator is another source (:data:`ONLY_SOURCE`).
+    ``circular``: the recomputation rests on a figure derived from the statement itself, so the
+    verdict is :data:`CIRCULAR` whatever the intervals say.
 
     Both are closed intervals: a recomputation that touches the rounding range is consistent
     ("+9%" covers 8.5..9.5, so 9.5 is consistent and 9.51 is not).
@@ -137,9 +150,13 @@ def verdict(stated: float | Interval, recomputed: float | Interval | None, *, co
     - ``central=True``: :data:`CONSISTENT` only if the central recomputation (``recomputed.mid``)
       lies inside the stated interval; :data:`ONLY_AT_EXTREMES` if only the intervals overlap.
     """
+    if unchecked not in (NOT_CHECKABLE, ONLY_SOURCE):
+        raise ValueError(f"unchecked must be {NOT_CHECKABLE!r} or {ONLY_SOURCE!r}, got {unchecked!r}")
     claim, rec = _claimed(stated, comparator), _as_interval(recomputed)
+    if circular:
+        return CIRCULAR
     if rec is None:
-        return NOT_CHECKABLE
+        return unchecked
     if central and claim.lo <= rec.mid <= claim.hi:
         return CONSISTENT
     if claim.overlaps(rec):
@@ -180,7 +197,9 @@ def qualified(word: str, qualifier: str = "") -> str:
 def _hull(intervals: list[Interval]) -> Interval | None:
     if not intervals:
         return None
-    return Interval(sum(i.mid for i in intervals) / len(intervals), min(i.lo for i in intervals), max(i.hi for i in intervals))
+    mids = {i.mid for i in intervals}
+    mid = mids.pop() if len(mids) == 1 else sum(i.mid for i in intervals) / len(intervals)  # one stated figure stays exact
+    return Interval(mid, min(i.lo for i in intervals), max(i.hi for i in intervals))
 
 
 @dataclass(frozen=True)
@@ -192,8 +211,11 @@ class Claim:
     checked part by part (``parts``, e.g. one per year) :func:`combine` of the parts' verdicts.
     ``inputs`` is the arithmetic, in words, with the figures it uses. The ``*_text`` fields are how
     the table shows the two sides; ``note`` says what the verdict rests on; ``qualifier`` is
-    appended to the verdict in brackets. Build one with :meth:`check` or :meth:`of_parts`, never
-    with a verdict typed by hand.
+    appended to the verdict in brackets. ``circular`` and ``unchecked`` are the arguments of
+    :func:`verdict` the claim was checked with. ``about`` holds what the claim is about as
+    ``(name, value)`` pairs (period, destination, the source's passage, ...), for a table's columns
+    (:func:`about`). Build one with :meth:`check` or :meth:`of_parts`, never with a verdict typed
+    by hand.
     """
 
     statement: str
@@ -210,13 +232,18 @@ class Claim:
     qualifier: str = ""
     central: bool = False
     parts: tuple["Claim", ...] = ()
+    circular: bool = False
+    unchecked: str = NOT_CHECKABLE
+    about: tuple[tuple[str, object], ...] = ()
 
     @classmethod
     def check(cls, statement: str, source_id: str, stated: float | Interval, recomputed: float | Interval | None,
-              inputs: str, *, comparator: str = "=", central: bool = False, **text) -> "Claim":
+              inputs: str, *, comparator: str = "=", central: bool = False, circular: bool = False,
+              unchecked: str = NOT_CHECKABLE, **text) -> "Claim":
         """A claim checked by :func:`verdict`; ``text``: the optional fields (``stated_text``, ``note``, ...)."""
         claim, rec = _claimed(stated, comparator), _as_interval(recomputed)
-        return cls(statement, source_id, claim, rec, verdict(claim, rec, central=central), inputs, central=central, **text)
+        return cls(statement, source_id, claim, rec, verdict(claim, rec, central=central, circular=circular, unchecked=unchecked),
+                   inputs, central=central, circular=circular, unchecked=unchecked, **text)
 
     @classmethod
     def of_parts(cls, statement: str, source_id: str, parts: Iterable["Claim"], inputs: str, *,
@@ -226,6 +253,10 @@ class Claim:
         return cls(statement, source_id, _hull([p.stated for p in parts]),
                    _hull([p.recomputed for p in parts if p.recomputed is not None]),
                    combine((p.verdict for p in parts), partly=partly), inputs, parts=parts, **text)
+
+    def detail(self, name: str) -> object:
+        """The value ``about`` gives for ``name`` (``KeyError`` if it gives none)."""
+        return dict(self.about)[name]
 
     @property
     def verdict_text(self) -> str:
@@ -243,6 +274,11 @@ class Claim:
 COLUMNS: dict[str, str] = {"claim": "statement", "source_id": "source_id", "stated": "stated_text",
                            "recomputed": "recomputed_text", "arithmetic": "inputs", "verdict": "verdict_text"}
 """The default columns of :func:`table`: column name -> :class:`Claim` attribute."""
+
+
+def about(name: str) -> Callable[[Claim], object]:
+    """A column of :func:`table` read from the claims' ``about`` (e.g. ``{"period": about("period")}``)."""
+    return lambda c: c.detail(name)
 
 
 def table(claims: Iterable[Claim], columns: Mapping[str, str | Callable[[Claim], object]] = COLUMNS) -> pd.DataFrame:

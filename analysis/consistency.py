@@ -16,10 +16,13 @@ published figures can explain.
 """
 from __future__ import annotations
 
+from typing import Callable
+
 import pandas as pd
 
 from analysis import cache, claims
 from analysis import exports as exports_mod
+from analysis import prices as prices_mod
 from analysis.data import load
 from analysis.rounding import Interval
 
@@ -33,48 +36,60 @@ def _interval(value, low=None, high=None) -> Interval:
     return Interval.of(float(value), None if low is None else float(low), None if high is None else float(high))
 
 
-def value_table(dataset: str, frames: dict[str, pd.DataFrame] | None = None) -> dict[tuple[str, str], tuple[Interval, str, str]]:
-    """``{(series, period_key): (interval, status, source_ids)}`` for one dataset.
+def _market_figure(r) -> Interval | None:
+    if pd.isna(r.value_low):
+        return None
+    high = r.value_high if not pd.isna(r.value_high) else r.value_low
+    return _interval((r.value_low + high) / 2, r.value_low, high)
 
-    Series keys are the ones data/stated_changes.csv uses (see catalogue.yaml, field ``series``).
+
+# dataset -> (series key, period key, the value as an interval or None to skip) of one row; every
+# row is "reported" and cites its own source_id. Series keys as in data/stated_changes.csv.
+ROW_KEYS: dict[str, tuple[Callable, Callable, Callable]] = {
+    "demand_china": (lambda r: f"{r.sector}:{r.demand_metric}:{r.statement}",
+                     lambda r: str(r.year) if r.months == 12 else f"{r.year}-01/{r.year}-{r.months:02d}",
+                     lambda r: _interval(r.value)),
+    "prices": (lambda r: f"{r.product}:{r.basis}:{r.assessor}", lambda r: r.date.strftime("%Y-%m-%d"),
+               lambda r: _interval(r.price_mid, r.price_low, r.price_high)),
+    "magnet_production": (lambda r: f"{r.region}:{r.magnet_product}", lambda r: str(r.year), lambda r: _interval(r.mass_t)),
+    "market_figures": (lambda r: f"{r.topic}:{r.metric}", lambda r: str(r.year), _market_figure),
+    "supply_quotas": (lambda r: f"{r.quota}:{r.ore_type}:{r.batch}", lambda r: str(r.year), lambda r: _interval(r.mass_t_reo)),
+    "mine_production": (lambda r: f"{r.country}:{r.usgs_measure}:{r.edition}", lambda r: str(r.year),
+                        lambda r: _interval(r.mass_t_reo)),
+}
+PREPARE: dict[str, Callable[[pd.DataFrame], pd.DataFrame]] = {
+    "prices": lambda f: f.assign(price_mid=prices_mod.price_mid(f)),  # the one mid-point of a quote
+}
+"""Columns a dataset's :data:`ROW_KEYS` read that the dataset does not hold."""
+
+
+def _entries(dataset: str, get: Callable[[str], pd.DataFrame]):
+    """``(series, period, interval, status, source_ids)`` for every figure of one dataset."""
+    if dataset == "exports":  # gaps filled by analysis.exports, each figure with its status and sources
+        for (dest, start, end), fig in exports_mod.derive(get("exports"), get("stated_changes")).items():
+            yield dest, exports_mod.period_label(start, end), fig.value, fig.status, ", ".join(fig.source_ids)
+        return
+    if dataset not in ROW_KEYS:
+        raise KeyError(f"no value lookup for dataset {dataset!r}")
+    series, period, value = ROW_KEYS[dataset]
+    frame = get(dataset)
+    for r in PREPARE.get(dataset, lambda f: f)(frame).itertuples():
+        iv = value(r)
+        if iv is not None:
+            yield series(r), period(r), iv, "reported", r.source_id
+
+
+def value_table(dataset: str, frames: dict[str, pd.DataFrame] | None = None) -> dict[tuple[str, str], tuple[Interval, str, str]]:
+    """``{(series, period_key): (interval, status, source_ids)}`` for one dataset; the first figure for a key counts.
+
+    Series keys are the ones data/stated_changes.csv uses (see catalogue.yaml, field ``series``);
+    each dataset's keys are a row of :data:`ROW_KEYS` (exports: :func:`analysis.exports.derive`).
     """
     frames = frames or {}
     get = lambda name: frames[name] if name in frames else load(name)  # noqa: E731
     table: dict[tuple[str, str], tuple[Interval, str, str]] = {}
-
-    def put(series, period, iv, status, src):
+    for series, period, iv, status, src in _entries(dataset, get):
         table.setdefault((series, period), (iv, status, src))
-
-    if dataset == "exports":
-        figures = exports_mod.derive(get("exports"), get("stated_changes"))
-        for (dest, start, end), fig in figures.items():
-            put(dest, exports_mod.period_label(start, end), fig.value, fig.status, ", ".join(fig.source_ids))
-    elif dataset == "demand_china":
-        for r in get("demand_china").itertuples():
-            period = str(r.year) if r.months == 12 else f"{r.year}-01/{r.year}-{r.months:02d}"
-            put(f"{r.sector}:{r.demand_metric}:{r.statement}", period, _interval(r.value), "reported", r.source_id)
-    elif dataset == "prices":
-        for r in get("prices").itertuples():
-            mid = r.price_avg if not pd.isna(r.price_avg) else (r.price_low + r.price_high) / 2
-            put(f"{r.product}:{r.basis}:{r.assessor}", r.date.strftime("%Y-%m-%d"),
-                _interval(mid, r.price_low, r.price_high), "reported", r.source_id)
-    elif dataset == "magnet_production":
-        for r in get("magnet_production").itertuples():
-            put(f"{r.region}:{r.magnet_product}", str(r.year), _interval(r.mass_t), "reported", r.source_id)
-    elif dataset == "market_figures":
-        for r in get("market_figures").itertuples():
-            if pd.isna(r.value_low):
-                continue
-            high = r.value_high if not pd.isna(r.value_high) else r.value_low
-            put(f"{r.topic}:{r.metric}", str(r.year), _interval((r.value_low + high) / 2, r.value_low, high), "reported", r.source_id)
-    elif dataset == "supply_quotas":
-        for r in get("supply_quotas").itertuples():
-            put(f"{r.quota}:{r.ore_type}:{r.batch}", str(r.year), _interval(r.mass_t_reo), "reported", r.source_id)
-    elif dataset == "mine_production":
-        for r in get("mine_production").itertuples():
-            put(f"{r.country}:{r.usgs_measure}:{r.edition}", str(r.year), _interval(r.mass_t_reo), "reported", r.source_id)
-    else:
-        raise KeyError(f"no value lookup for dataset {dataset!r}")
     return table
 
 
@@ -178,8 +193,32 @@ def official_vs_trade_press(demand: pd.DataFrame | None = None) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
+def _export_conflicts(exports: pd.DataFrame) -> list[dict]:
+    """Two sources' tonnages for one export month or span that no rounding of either reconciles: the
+    closed-interval rule of :func:`analysis.claims.verdict` (each figure widened by its rounding)."""
+    rows = []
+    for key, fig in exports_mod.reported_figures(exports).items():
+        for alt in fig.alternatives:
+            verdict = claims.verdict(fig.value, alt.value)
+            if verdict == claims.DISAGREES:
+                rows.append({"check": "conflicting statements", "claim_id": "",
+                             "statement": f"exports {exports_mod.key_label(key)} reported as {fig.value.mid:g} t and {alt.value.mid:g} t",
+                             "stated": fig.value.mid, "recomputed": alt.value.mid, "difference": alt.value.mid - fig.value.mid,
+                             "verdict": verdict, "inputs": "two sources", "source_ids": ", ".join(fig.source_ids + alt.source_ids)})
+    return rows
+
+
 def check_conflicts(frames: dict[str, pd.DataFrame] | None = None) -> pd.DataFrame:
-    """The same quantity stated twice with different values."""
+    """The same quantity stated twice with different values.
+
+    Each kind keeps its own rule; :func:`analysis.claims.verdict` (closed intervals) would change
+    verdicts in the first two: two statements of one relation, or one publisher's outlook given
+    twice, conflict when their rounding ranges do not overlap as half-open intervals ("8%" and "9%"
+    meet at 8.5, which rounds to 9, so they conflict; closed intervals would call them consistent);
+    seed 002's sub-heading and paragraph figures conflict whenever they differ (one figure printed
+    twice: no rounding explains a difference). Two sources' export tonnages are read with
+    :func:`analysis.claims.verdict` (:func:`_export_conflicts`).
+    """
     frames = frames or {}
     get = lambda name: frames[name] if name in frames else load(name)  # noqa: E731
     rows = []
@@ -226,14 +265,7 @@ def check_conflicts(frames: dict[str, pd.DataFrame] | None = None) -> pd.DataFra
                          "stated": intervals[0].mid, "recomputed": intervals[1].mid,
                          "difference": intervals[1].mid - intervals[0].mid, "verdict": claims.DISAGREES,
                          "inputs": "two editions or sources", "source_ids": ", ".join(dict.fromkeys(group["source_id"]))})
-    reported = exports_mod.reported_figures(get("exports"))
-    for key, fig in reported.items():
-        for alt in fig.alternatives:
-            if not fig.value.overlaps(alt.value):
-                rows.append({"check": "conflicting statements", "claim_id": "",
-                             "statement": f"exports {exports_mod.key_label(key)} reported as {fig.value.mid:g} t and {alt.value.mid:g} t",
-                             "stated": fig.value.mid, "recomputed": alt.value.mid, "difference": alt.value.mid - fig.value.mid,
-                             "verdict": claims.DISAGREES, "inputs": "two sources", "source_ids": ", ".join(fig.source_ids + alt.source_ids)})
+    rows += _export_conflicts(get("exports"))
     return pd.DataFrame(rows, columns=COLUMNS)
 
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from analysis import cache
+from analysis import cache, claims
 from analysis.data import FORECAST_STATUSES, load
 from analysis.formatting import significant
 from analysis.rounding import Interval
@@ -61,7 +61,7 @@ def _row(family, quantity, target, target_end, source_id, low, high, unit, outco
             "source_id": source_id, "made_on": _published(source_id), "months_ahead": months_ahead(_published(source_id), target_end),
             "forecast_low": low, "forecast_high": high, "forecast": mid, "unit": unit, "outcome": outcome,
             "outcome_source_id": outcome_source, "error": mid - outcome, "error_pct": (mid / outcome - 1) * 100,
-            "inside": bool(rng.lo <= outcome <= rng.hi), "note": note}
+            "inside": claims.verdict(rng, outcome) == claims.CONSISTENT, "note": note}
 
 
 def _year_end(year: int) -> pd.Timestamp:
@@ -156,7 +156,8 @@ def price_pairs() -> pd.DataFrame:
                    _year_end(r.year), source, r.seed_low, r.seed_high, "USD/kg", mid, "prices.csv",
                    f"outcome: the year's comparators span {r.comparator_low:.0f}-{r.comparator_high:.0f} USD/kg (USGS Nd oxide, "
                    f"China-domestic Nd oxide, Pr-Nd oxide, Nd metal means)" + (f"; {r.year} is not over (quotes to {latest:%Y-%m-%d})" if partial else ""))
-        row["inside"] = bool(r.seed_low <= r.comparator_high and r.seed_high >= r.comparator_low)
+        row["inside"] = claims.verdict(Interval((r.seed_low + r.seed_high) / 2, r.seed_low, r.seed_high),
+                                       Interval(mid, r.comparator_low, r.comparator_high)) == claims.CONSISTENT  # the ranges overlap
         rows.append(row)
     return pd.DataFrame(rows, columns=COLUMNS)
 

@@ -33,11 +33,10 @@ import pandas as pd
 import statsmodels.api as sm
 from scipy import stats
 
-from analysis import claims, consistency, exports
+from analysis import claims, exports
 from analysis.data import load
 from analysis.formatting import pct as pct_text
 from analysis.formatting import thousands
-from analysis.rounding import Interval
 from analysis.text import md
 
 METHODS = ("seasonal_naive_trend", "its")
@@ -468,89 +467,6 @@ def same_span_shares(destinations, control_date, figures=None) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-# --- stated figures -------------------------------------------------------------------------------
-
-def _figure_text(figures, series, period_key) -> tuple[str, str, str]:
-    start, end = exports.parse_period_key(period_key)
-    fig = figures.get((series, start, end))
-    if fig is None:
-        return "not in data", "missing", ""
-    return f"{fig.value.mid:,.1f} t", fig.status, fig.formula
-
-
-def claim_checks(source_kind: str = "seed", dataset: str = "exports") -> pd.DataFrame:
-    """The stated export relations of one kind of source, each with its verdict and arithmetic.
-
-    Verdicts come from :func:`analysis.consistency.check_stated`. A base derived from a statement
-    of the same relation (the same rate for the same months, e.g. SMM's own -45% y/y) makes the
-    check circular: it is flagged instead of counted as a confirmation.
-    """
-    sources = load("sources")
-    ids = set(sources.loc[sources["kind"] == source_kind, "source_id"])
-    stated = load("stated_changes")
-    statements = stated[(stated["dataset"] == dataset) & stated["source_id"].isin(ids)]
-    checks = consistency.check_stated().set_index("claim_id")
-    figures = exports.derive()
-    same_relation = stated.set_index("claim_id")[["series", "period_key", "base_period", "relation", "stated_value"]]
-    rows = []
-    for c in statements.itertuples():
-        chk = checks.loc[c.claim_id]
-        base_series = c.base_series if isinstance(c.base_series, str) else c.series
-        value_txt, value_status, value_formula = _figure_text(figures, c.series, c.period_key)
-        base_txt, base_status, base_formula = _figure_text(figures, base_series, c.base_period)
-        twins = same_relation[(same_relation[["series", "period_key", "base_period", "relation"]]
-                               == [c.series, c.period_key, c.base_period, c.relation]).all(axis=1)].index
-        circular = any(f"({t})" in base_formula or f"({t})" in value_formula for t in twins)
-        if pd.isna(chk["recomputed"]):
-            arithmetic = chk["inputs"]
-        elif c.relation == "pct_change":
-            arithmetic = (f"{value_txt} / {base_txt} - 1 = {chk['recomputed']:+.2f}% "
-                          f"(rounding range {chk['recomputed_low']:+.2f}..{chk['recomputed_high']:+.2f}%)")
-        elif c.relation == "ratio":
-            arithmetic = (f"{value_txt} / {base_txt} = {chk['recomputed']:.3f} "
-                          f"(rounding range {chk['recomputed_low']:.3f}..{chk['recomputed_high']:.3f})")
-        else:
-            arithmetic = f"{c.relation}: {chk['recomputed']:.3f} from {value_txt} and {base_txt}"
-        derived = [f"{lbl} ({c.period_key if lbl == 'value' else c.base_period}) derived: {f}"
-                   for lbl, st, f in (("value", value_status, value_formula), ("base", base_status, base_formula))
-                   if st == "derived"]
-        verdict = claims.qualified(claims.CIRCULAR, "base derived from this statement") if circular else chk["verdict"]
-        rows.append({"claim_id": c.claim_id, "source_id": c.source_id, "period": c.period_key, "base": c.base_period,
-                     "series": c.series if base_series == c.series else f"{c.series} vs {base_series}",
-                     "relation": c.relation, "stated": c.stated_value, "recomputed": chk["recomputed"],
-                     "verdict": verdict, "arithmetic": arithmetic, "derived_inputs": "; ".join(derived),
-                     "passage": c.passage})
-    return pd.DataFrame(rows)
-
-
-def level_checks(source_kind: str = "seed", dataset_rows: pd.DataFrame | None = None) -> pd.DataFrame:
-    """The export tonnages a kind of source states, each against every other source for the same period.
-
-    :func:`analysis.claims.verdict`: consistent when every other source's figure lies within half a
-    tonne of the stated one, :data:`analysis.claims.ONLY_SOURCE` when no other source states it.
-    """
-    sources = load("sources")
-    ids = set(sources.loc[sources["kind"] == source_kind, "source_id"])
-    rows_all = load("exports") if dataset_rows is None else dataset_rows
-    rows = []
-    for r in rows_all[rows_all["source_id"].isin(ids)].itertuples():
-        same = rows_all[(rows_all["destination"] == r.destination) & (rows_all["period_start"] == r.period_start)
-                        & (rows_all["period_end"] == r.period_end) & (rows_all["scope"] == r.scope)
-                        & ~rows_all["source_id"].isin(ids)]
-        factor = exports.MASS_UNIT_TO_T[r.mass_unit]
-        others = [(o.source_id, o.value * exports.MASS_UNIT_TO_T[o.mass_unit]) for o in same.itertuples()]
-        stated = Interval(r.value * factor, r.value * factor - 0.5, r.value * factor + 0.5)  # to the half tonne
-        if not others:
-            verdict, against = claims.ONLY_SOURCE, ""
-        else:
-            verdict = claims.combine(claims.verdict(stated, v) for _, v in others)
-            against = "; ".join(f"{v:,.1f} t ({sid})" for sid, v in others)
-        rows.append({"source_id": r.source_id, "destination": r.destination,
-                     "period": exports.period_label(pd.Period(r.period_start, "M"), pd.Period(r.period_end, "M")),
-                     "stated_t": r.value * factor, "other_sources": against, "verdict": verdict, "passage": r.passage})
-    return pd.DataFrame(rows, columns=["source_id", "destination", "period", "stated_t", "other_sources", "verdict", "passage"])
-
-
 def common_span(spans: pd.DataFrame) -> pd.DataFrame:
     """The rows of :func:`same_span_shares` for the span most destinations share (earliest on ties),
     sorted by the destination's fall, largest first."""
@@ -760,8 +676,8 @@ def results(a: Assessment, parameters: dict, statements: pd.DataFrame, levels: p
             missing: pd.DataFrame) -> dict:
     """Notebook 03's results file: the answer, its key chart, key figures and every table behind them.
 
-    ``parameters``: the notebook's parameters as given; ``statements``: :func:`claim_checks`;
-    ``levels``: :func:`level_checks`; ``missing``: :func:`analysis.exports.missing_reasons`.
+    ``parameters``: the notebook's parameters as given; ``statements``:
+    :func:`analysis.claims_exports.relation_table`; ``levels``: :func:`analysis.claims_exports.level_table`; ``missing``: :func:`analysis.exports.missing_reasons`.
     """
     from analysis.report import records
 

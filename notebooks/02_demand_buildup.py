@@ -92,7 +92,7 @@ mc_distributions = {
 import pandas as pd
 from IPython.display import Markdown, display
 
-from analysis import demand, params, plotting, report, tables, units
+from analysis import claims_demand, demand, params, plotting, report, tables, units
 from analysis.charts import demand as charts
 from analysis.tables import show
 
@@ -142,8 +142,8 @@ show(demand.growth_display(demand.growth_comparison(scenario), H), 1)
 # intensities, and SMM's 2025 figures where the model still uses them, follow the units, not the rate:
 
 # %%
-display(Markdown(demand.disagreement_text()))
-show(demand.seed_checks_display(demand.seed_consistency()), 1)
+display(Markdown(claims_demand.disagreement_text()))
+show(claims_demand.seed_checks_display(claims_demand.seed_checks()), 1)
 
 # %% [markdown]
 # ## Where the projection starts: a nowcast from the actuals, beside SMM's forecast
@@ -199,8 +199,8 @@ show(repro, 0)
 # mass production should add each year, and the number of NdFeB rings per robot. Read together:
 
 # %%
-claims = demand.humanoid_claims()
-display(Markdown(demand.humanoid_text(claims, scenario["humanoid_kg_per_robot"])))
+claims = claims_demand.humanoid_claims()
+display(Markdown(claims_demand.humanoid_text(claims, scenario["humanoid_kg_per_robot"])))
 display(Markdown(demand.humanoid_horizon_text(claims, scenario, TAG)))
 show(claims.drop(columns="key"), 1)
 

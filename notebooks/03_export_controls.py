@@ -54,7 +54,7 @@ series_start = "2024-01"  # first month shown in the charts and tables (YYYY-MM)
 import pandas as pd
 from IPython.display import Markdown, display
 
-from analysis import exports, impact, plotting, report, tables
+from analysis import claims_exports, exports, impact, plotting, report, tables
 from analysis.charts import exports as export_charts
 
 p = impact.validate_parameters(control_date, pre_start, method, destinations, disruption_end, hac_maxlags,
@@ -156,20 +156,20 @@ assessment.same_span.round(1)
 # ## The seeds' export statements, checked
 #
 # Every growth rate and ratio the seed documents state about exports, recomputed by
-# `analysis.consistency` from the figures it relates. "Consistent" means some rounding of the
-# published figures reproduces the statement. Where an input is derived, `derived_inputs` gives its
-# formula. A statement whose base month was itself derived from the same statement (SMM's -45% y/y
+# `analysis.consistency` from the figures it relates (each a claim of `analysis.claims_exports`).
+# "Consistent" means some rounding of the published figures reproduces the statement. Where an
+# input is derived, `derived_inputs` gives its formula. A statement whose base month was itself derived from the same statement (SMM's -45% y/y
 # gives April 2024) cannot confirm itself: it is marked circular.
 
 # %%
-claims = impact.claim_checks("seed")
+claims = claims_exports.relation_table("seed")
 claims[["claim_id", "period", "base", "series", "stated", "verdict", "arithmetic", "derived_inputs"]]
 
 # %% [markdown]
 # The tonnages the seeds state, against every other source for the same period:
 
 # %%
-levels = impact.level_checks("seed")
+levels = claims_exports.level_table("seed")
 levels[["source_id", "destination", "period", "stated_t", "other_sources", "verdict"]]
 
 # %% [markdown]

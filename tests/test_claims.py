@@ -4,9 +4,11 @@ import ast
 import inspect
 import math
 
+import pandas as pd
 import pytest
 
-from analysis import claims, claims_prices, claims_supply, data, paths, supply
+from analysis import (claims, claims_demand, claims_exports, claims_prices, claims_supply, consistency, data, exports, paths,
+                      supply)
 from analysis.data import load, normalise_text
 from analysis.rounding import Interval
 
@@ -124,6 +126,17 @@ def test_verdict_on_the_central_recomputation(recomputed, expected):
     assert claims.verdict(80, recomputed, comparator=">") == overlap
 
 
+def test_verdict_circular_and_only_source():
+    # a recomputation resting on the statement itself confirms nothing, whatever the intervals say
+    assert claims.verdict(-45, -45, circular=True) == claims.CIRCULAR
+    assert claims.verdict(-45, None, circular=True) == claims.CIRCULAR
+    # no comparator because no other source states the figure
+    assert claims.verdict(2627, None, unchecked=claims.ONLY_SOURCE) == claims.ONLY_SOURCE
+    assert claims.verdict(2627, 2627, unchecked=claims.ONLY_SOURCE) == claims.CONSISTENT
+    with pytest.raises(ValueError, match="unchecked"):
+        claims.verdict(2627, None, unchecked=claims.DISAGREES)
+
+
 def test_verdict_refuses_what_it_cannot_read():
     with pytest.raises(ValueError, match="comparator"):
         claims.verdict(80, 81, comparator=">=")
@@ -163,11 +176,19 @@ def _leaves(claim):
     return [leaf for p in claim.parts for leaf in _leaves(p)] if claim.parts else [claim]
 
 
+@pytest.fixture(scope="module")
+def export_claims():
+    return claims_exports.relation_claims("seed") + claims_exports.level_claims("seed")
+
+
 def _check_leaf(c):
     """The recomputed interval holds the stated value exactly when the verdict says so."""
-    assert c.verdict == claims.verdict(c.stated, c.recomputed, central=c.central)
+    assert c.verdict == claims.verdict(c.stated, c.recomputed, central=c.central, circular=c.circular, unchecked=c.unchecked)
+    if c.circular:
+        assert c.verdict == claims.CIRCULAR
+        return
     if c.recomputed is None:
-        assert c.verdict == claims.NOT_CHECKABLE
+        assert c.verdict == c.unchecked
         return
     meets = c.stated.overlaps(c.recomputed)
     assert meets == (c.verdict in (claims.CONSISTENT, claims.ONLY_AT_EXTREMES)), c.statement
@@ -175,8 +196,8 @@ def _check_leaf(c):
         assert (c.stated.lo <= c.recomputed.mid <= c.stated.hi) == (c.verdict == claims.CONSISTENT), c.statement
 
 
-def test_every_claim_interval_agrees_with_its_verdict(price_claims, supply_claims):
-    every = price_claims + supply_claims
+def test_every_claim_interval_agrees_with_its_verdict(price_claims, supply_claims, export_claims):
+    every = price_claims + supply_claims + export_claims
     assert len(price_claims) == 15 and len(supply_claims) == 4
     for claim in every:
         assert claim.verdict in claims.FIGURE_VERDICTS
@@ -186,7 +207,8 @@ def test_every_claim_interval_agrees_with_its_verdict(price_claims, supply_claim
             assert (claim.verdict == claims.CONSISTENT) == all(p.verdict == claims.CONSISTENT for p in claim.parts)
     # both kinds of verdict occur, so the check above is not vacuous
     leaves = [leaf for c in every for leaf in _leaves(c)]
-    assert {claims.CONSISTENT, claims.DISAGREES, claims.ONLY_AT_EXTREMES, claims.NOT_CHECKABLE} <= {c.verdict for c in leaves}
+    assert {claims.CONSISTENT, claims.DISAGREES, claims.ONLY_AT_EXTREMES, claims.NOT_CHECKABLE, claims.CIRCULAR,
+            claims.ONLY_SOURCE} <= {c.verdict for c in leaves}
 
 
 @pytest.mark.parametrize("module", [claims_prices, claims_supply])
@@ -213,6 +235,102 @@ def test_supply_claims_by_hand(supply_claims):
     assert (y2025.stated.lo, y2025.stated.hi) == (59950, 60050) and y2025.recomputed.hi == pytest.approx(58500)
     assert y2025.verdict == claims.DISAGREES and volume.verdict == claims.PLAUSIBLE
     assert volume.verdict_text == "plausible order of magnitude (2 of 3 years inside the span)"
+
+
+# --- seed statements ------------------------------------------------------------------------------------------
+
+def test_seed_statements_with_verdict_and_arithmetic():
+    table = claims_exports.relation_table("seed").set_index("claim_id")
+    # SMM's -45% y/y is what gives Apr 2024: checking seed 002's identical -45% against it is circular
+    assert table.loc["exp_2025_04_yoy_seed002", "verdict"].startswith("circular")
+    # -51% m/m against Mar 2025 = 5,238 / (1 - 1.6%) (derived from a different statement)
+    mom = table.loc["exp_2025_04_mom_seed002"]
+    assert mom["recomputed"] == pytest.approx((2627 / (5238 / 0.984) - 1) * 100)
+    assert mom["verdict"] == "consistent" and "derived" in mom["derived_inputs"]
+    # 2,582 / 590 = 4.376 against "4.4 times"
+    assert table.loc["exp_2025_08_eu_vs_us_seed003", "recomputed"] == pytest.approx(2582 / 590)
+    # Jan-Sep 2025 39,817 t vs Jan-Sep 2024 (38,138 + 4,915) = -7.52%
+    assert table.loc["exp_2025_jan_sep_yoy_seed003", "recomputed"] == pytest.approx((39817 / (38138 + 4915) - 1) * 100)
+    assert "/" in table.loc["exp_2025_09_us_mom_seed003", "arithmetic"]
+
+
+def test_seed_tonnages_against_other_sources():
+    levels = claims_exports.level_table("seed")
+    sep = levels[(levels["destination"] == "total") & (levels["period"] == "2025-09")].iloc[0]
+    assert sep["verdict"] == "consistent" and "reuters" in sep["other_sources"]
+
+
+def test_every_export_claim_is_a_stated_row_with_consistency_s_verdict():
+    # one claim per seed export row of stated_changes.csv; its verdict is what consistency.check_stated
+    # says of the row, except where the check is circular
+    stated = load("stated_changes")
+    seeds = set(load("sources").query("kind == 'seed'")["source_id"])
+    ids = list(stated.loc[(stated["dataset"] == "exports") & stated["source_id"].isin(seeds), "claim_id"])
+    relations = claims_exports.relation_claims("seed")
+    assert [c.claim_id for c in relations] == ids and ids
+    checks = consistency.check_stated().set_index("claim_id")
+    for c in relations:
+        assert c.verdict == (claims.CIRCULAR if c.circular else checks.loc[c.claim_id, "verdict"]), c.claim_id
+    assert [c.claim_id for c in relations if c.circular] == ["exp_2025_04_yoy_seed002"]
+
+
+def test_a_tonnage_no_other_source_states_is_only_source():
+    rows = load("exports")
+    seeds = set(load("sources").query("kind == 'seed'")["source_id"])
+    one_row = rows[rows["source_id"].isin(seeds)].iloc[[0]]
+    # alone in its own table: nobody else states it
+    (alone,) = claims_exports.level_claims("seed", one_row)
+    assert alone.verdict == claims.ONLY_SOURCE and alone.parts == ()
+    # beside a second source stating the same tonnage one tonne higher: beyond the half tonne
+    one_t = 1 / exports.MASS_UNIT_TO_T[one_row["mass_unit"].iloc[0]]  # a tonne in the row's unit
+    other = one_row.assign(source_id="reuters_fixture", value=one_row["value"] + one_t)
+    (against,) = claims_exports.level_claims("seed", pd.concat([one_row, other]))
+    assert against.verdict == claims.DISAGREES and against.stated.hi - against.stated.lo == pytest.approx(1.0)
+
+
+# --- demand claims (notebook 02) ---------------------------------------------------------------------
+
+def test_seed_growth_disagreements_are_shown():
+    checks = claims_demand.seed_checks()
+    bad = checks[checks["verdict"] == "disagrees"]
+    nev = bad[bad["statement"].str.contains("nev:activity:body 2025", regex=False)].iloc[0]
+    assert nev["recomputed"] == pytest.approx((17.89 / 12.888 - 1) * 100)  # +38.8%, stated +29%
+    assert bad["statement"].str.contains("air_conditioner:activity:body 2025", regex=False).any()  # 330/270 = +22.2%, stated +25%
+
+
+def test_humanoid_claims_imply_400_kg_per_robot():
+    table = claims_demand.humanoid_claims()
+    figures = table.set_index("key")["value"]
+    # seed 003: "exceeding 2,000 tons" over "more than 5,000" robots; Pacific Forum: Optimus >= 3.5 kg
+    assert figures["implied_kg"] == pytest.approx(2000 * 1000 / 5000)
+    assert figures["ratio"] == pytest.approx(400 / 3.5)
+    assert figures["robots_at_optimus"] == pytest.approx(2000 * 1000 / 3.5)
+    assert figures["implied_global_t"] == pytest.approx(2000 / 0.07)  # "7% of global production in 2024"
+    # labels are written from the values, not typed
+    assert "implied magnet per robot: 2,000 t / 5,000 robots" in set(table["figure"])
+
+
+def test_activity_rate_disagreements_are_nev_and_air_conditioners():
+    table = claims_demand.activity_rate_disagreements().set_index("sector")
+    assert list(table.index) == ["nev", "air_conditioner"]  # wind's 8% and 9% both fit 80.454 -> 87 GW
+    assert table.loc["nev", "recomputed_pct"] == pytest.approx((17.89 / 12.888 - 1) * 100)
+    assert table.loc["nev", "stated_pct"] == "+29%"
+    assert table.loc["air_conditioner", "recomputed_pct"] == pytest.approx((330 / 270 - 1) * 100)
+    assert table.loc["air_conditioner", "stated_pct"] == "+25%"
+    assert table.loc["air_conditioner", "headline_pct"] == pytest.approx((320 / 270 - 1) * 100)
+    assert table.loc["air_conditioner", "headline_stated_pct"] == "+18%"
+
+
+def test_disagreement_lines_give_units_recomputed_and_stated_rates():
+    nev, ac = claims_demand.disagreement_lines()
+    # seed 002 body: NEVs 12.888 -> 17.89 million (stated +29%); ACs 270 -> 330 million (stated +25%),
+    # sub-heading 320 million (stated +18%)
+    assert nev == f"- NEVs: 12.888 to 17.89 million is **{(17.89 / 12.888 - 1) * 100:+.1f}%**, not the stated \\+29%."
+    assert ac == (f"- Air conditioners: 270 to 330 million is **{(330 / 270 - 1) * 100:+.1f}%**, not the stated \\+25% "
+                  f"(the sub-heading's 320 million would be {(320 / 270 - 1) * 100:+.1f}%, against the \\+18% it states).")
+    assert claims_demand.disagreement_text() == nev + "\n" + ac
+    assert claims_demand.disagreement_text(claims_demand.activity_rate_disagreements().iloc[0:0]) == \
+        "Every stated activity growth rate agrees with the units."
 
 
 # --- no other module spells out a verdict -----------------------------------------------------------

@@ -3,6 +3,7 @@ import pandas as pd
 import pytest
 
 from analysis import claims, consistency
+from analysis.data import load
 from analysis.rounding import Interval, half_unit
 
 
@@ -104,3 +105,33 @@ def test_disagreements_table_has_the_promised_columns():
     assert {"stated", "recomputed", "difference", "source_ids"} <= set(table.columns)
     assert len(table) >= 6
     assert isinstance(table, pd.DataFrame)
+
+
+def test_value_table_reads_a_row_by_hand():
+    prices = load("prices")
+    # a range without a stated average stands for its middle, widened by the rounding of each end
+    r = prices[prices["price_avg"].isna() & (prices["price_low"] < prices["price_high"])].iloc[0]
+    key = (f"{r['product']}:{r.basis}:{r.assessor}", r.date.strftime("%Y-%m-%d"))
+    iv, status, src = consistency.value_table("prices", {"prices": prices.loc[[r.name]]})[key]
+    assert iv.mid == (r.price_low + r.price_high) / 2 and status == "reported" and src == r.source_id
+    assert (iv.lo, iv.hi) == (r.price_low - half_unit(r.price_low), r.price_high + half_unit(r.price_high))
+    # a stated average is the middle
+    a = prices[prices["price_avg"].notna()].iloc[0]
+    key = (f"{a['product']}:{a.basis}:{a.assessor}", a.date.strftime("%Y-%m-%d"))
+    assert consistency.value_table("prices", {"prices": prices.loc[[a.name]]})[key][0].mid == a.price_avg
+    # a market figure without a value is left out; a USGS row keys on country, measure and edition
+    mf = load("market_figures")
+    assert consistency.value_table("market_figures", {"market_figures": mf[mf["value_low"].isna()]}) == {}
+    m = load("mine_production").iloc[0]
+    iv = consistency.value_table("mine_production")[(f"{m.country}:{m.usgs_measure}:{m.edition}", str(m.year))][0]
+    assert iv.mid == m.mass_t_reo
+    with pytest.raises(KeyError, match="atlantis"):
+        consistency.value_table("atlantis")
+
+
+def test_a_touching_pair_of_rounded_statements_still_conflicts(table):
+    # seed 002 states wind's 2025 growth as 8% and as 9%: 7.5..8.5 and 8.5..9.5 meet at 8.5, which
+    # rounds to 9, so the two cannot both be right (verdict()'s closed intervals would let them agree)
+    row = _row(table, "wind:activity 2025 pct_change stated as 8 and 9", check="conflicting statements")
+    assert row["verdict"] == claims.DISAGREES
+    assert claims.verdict(8, claims.stated_interval(9)) == claims.CONSISTENT

@@ -110,26 +110,6 @@ def test_intensity_table_says_what_each_figure_measures():
     assert np.isnan(element["comparable_low"])  # element mass is not set beside magnet mass
 
 
-def test_seed_growth_disagreements_are_shown():
-    checks = demand.seed_consistency()
-    bad = checks[checks["verdict"] == "disagrees"]
-    nev = bad[bad["statement"].str.contains("nev:activity:body 2025", regex=False)].iloc[0]
-    assert nev["recomputed"] == pytest.approx((17.89 / 12.888 - 1) * 100)  # +38.8%, stated +29%
-    assert bad["statement"].str.contains("air_conditioner:activity:body 2025", regex=False).any()  # 330/270 = +22.2%, stated +25%
-
-
-def test_humanoid_claims_imply_400_kg_per_robot():
-    table = demand.humanoid_claims()
-    claims = table.set_index("key")["value"]
-    # seed 003: "exceeding 2,000 tons" over "more than 5,000" robots; Pacific Forum: Optimus >= 3.5 kg
-    assert claims["implied_kg"] == pytest.approx(2000 * 1000 / 5000)
-    assert claims["ratio"] == pytest.approx(400 / 3.5)
-    assert claims["robots_at_optimus"] == pytest.approx(2000 * 1000 / 3.5)
-    assert claims["implied_global_t"] == pytest.approx(2000 / 0.07)  # "7% of global production in 2024"
-    # labels are written from the values, not typed
-    assert "implied magnet per robot: 2,000 t / 5,000 robots" in set(table["figure"])
-
-
 # --- projection arithmetic -------------------------------------------------------------------------
 
 def test_projection_follows_growth_and_shares(base):
@@ -394,17 +374,6 @@ def test_intensity_reading_is_the_seed_arithmetic():
     assert r["lit_ac_compressor_low"] == pytest.approx(120)
 
 
-def test_activity_rate_disagreements_are_nev_and_air_conditioners():
-    table = demand.activity_rate_disagreements().set_index("sector")
-    assert list(table.index) == ["nev", "air_conditioner"]  # wind's 8% and 9% both fit 80.454 -> 87 GW
-    assert table.loc["nev", "recomputed_pct"] == pytest.approx((17.89 / 12.888 - 1) * 100)
-    assert table.loc["nev", "stated_pct"] == "+29%"
-    assert table.loc["air_conditioner", "recomputed_pct"] == pytest.approx((330 / 270 - 1) * 100)
-    assert table.loc["air_conditioner", "stated_pct"] == "+25%"
-    assert table.loc["air_conditioner", "headline_pct"] == pytest.approx((320 / 270 - 1) * 100)
-    assert table.loc["air_conditioner", "headline_stated_pct"] == "+18%"
-
-
 def test_nowcast_is_actual_activity_times_smm_intensity():
     now = demand.nowcast().set_index("sector")
     nev = now.loc[demand.SECTOR_LABELS["nev"]]
@@ -428,18 +397,6 @@ def test_seed_reproduction_gives_back_every_seed_figure_and_sees_a_change():
     off = result.copy()
     off.loc[(off["year"] == 2025) & (off["sector"] == "nev"), "demand_t"] += 1000.0
     assert demand.seed_reproduction(off)[1] == pytest.approx(1000.0)
-
-
-def test_disagreement_lines_give_units_recomputed_and_stated_rates():
-    nev, ac = demand.disagreement_lines()
-    # seed 002 body: NEVs 12.888 -> 17.89 million (stated +29%); ACs 270 -> 330 million (stated +25%),
-    # sub-heading 320 million (stated +18%)
-    assert nev == f"- NEVs: 12.888 to 17.89 million is **{(17.89 / 12.888 - 1) * 100:+.1f}%**, not the stated \\+29%."
-    assert ac == (f"- Air conditioners: 270 to 330 million is **{(330 / 270 - 1) * 100:+.1f}%**, not the stated \\+25% "
-                  f"(the sub-heading's 320 million would be {(320 / 270 - 1) * 100:+.1f}%, against the \\+18% it states).")
-    assert demand.disagreement_text() == nev + "\n" + ac
-    assert demand.disagreement_text(demand.activity_rate_disagreements().iloc[0:0]) == \
-        "Every stated activity growth rate agrees with the units."
 
 
 def test_nowcast_text_names_each_sector_and_the_missing_ones():

@@ -6,7 +6,7 @@ import pandas as pd
 import papermill as pm
 import pytest
 
-from analysis import exports, impact, paths
+from analysis import claims_exports, exports, impact, paths
 
 M = lambda s: pd.Period(s, "M")  # noqa: E731
 
@@ -182,29 +182,6 @@ def test_unknown_destination_in_shares():
         exports.shares(["Atlantis"])
 
 
-# --- seed statements ------------------------------------------------------------------------------------------
-
-def test_seed_statements_with_verdict_and_arithmetic():
-    claims = impact.claim_checks("seed").set_index("claim_id")
-    # SMM's -45% y/y is what gives Apr 2024: checking seed 002's identical -45% against it is circular
-    assert claims.loc["exp_2025_04_yoy_seed002", "verdict"].startswith("circular")
-    # -51% m/m against Mar 2025 = 5,238 / (1 - 1.6%) (derived from a different statement)
-    mom = claims.loc["exp_2025_04_mom_seed002"]
-    assert mom["recomputed"] == pytest.approx((2627 / (5238 / 0.984) - 1) * 100)
-    assert mom["verdict"] == "consistent" and "derived" in mom["derived_inputs"]
-    # 2,582 / 590 = 4.376 against "4.4 times"
-    assert claims.loc["exp_2025_08_eu_vs_us_seed003", "recomputed"] == pytest.approx(2582 / 590)
-    # Jan-Sep 2025 39,817 t vs Jan-Sep 2024 (38,138 + 4,915) = -7.52%
-    assert claims.loc["exp_2025_jan_sep_yoy_seed003", "recomputed"] == pytest.approx((39817 / (38138 + 4915) - 1) * 100)
-    assert "/" in claims.loc["exp_2025_09_us_mom_seed003", "arithmetic"]
-
-
-def test_seed_tonnages_against_other_sources():
-    levels = impact.level_checks("seed")
-    sep = levels[(levels["destination"] == "total") & (levels["period"] == "2025-09")].iloc[0]
-    assert sep["verdict"] == "consistent" and "reuters" in sep["other_sources"]
-
-
 # --- what the report shows: shortfall, deepest month, the answer, the results file ---------------------------
 
 DESTINATIONS = ["US", "EU27", "Germany", "South Korea", "Japan", "India", "Vietnam"]
@@ -284,7 +261,7 @@ def test_answer_says_when_the_interval_includes_no_loss_and_recovery_came_within
 
 
 def test_results_keep_their_keys_and_add_the_answer(assessment):
-    statements, levels = impact.claim_checks("seed"), impact.level_checks("seed")
+    statements, levels = claims_exports.relation_table("seed"), claims_exports.level_table("seed")
     missing = exports.missing_reasons("total", start="2024-01")
     res = impact.results(assessment, {"method": "its"}, statements, levels, missing)
     assert list(res) == ["answer", "key_chart", "key_figures", "parameters", "impact", "net_since_control", "monthly",
