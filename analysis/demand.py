@@ -54,6 +54,23 @@ SECTOR_LABELS = {"nev": "NEVs", "wind": "wind power", "air_conditioner": "air co
                  "elevator": "elevators", "mobile_phone": "mobile phones",
                  "industrial_robot": "industrial robots", HUMANOID: "humanoid robots"}
 
+# What a tornado or Monte Carlo key (``group.sector`` or a humanoid parameter) moves, and its unit.
+UNCERTAIN_LABELS = {"growth_pct_per_year": ("activity growth", "% per year"),
+                    "intensity_trend_pct_per_year": ("change of kg magnet per unit", "% per year"),
+                    "technology_share": ("share using NdFeB", "fraction"),
+                    "humanoid_units_factor": ("humanoid robots built", "x the scenario's path"),
+                    "humanoid_kg_per_robot": ("magnet per humanoid robot", "kg")}
+
+
+def uncertain_label(key: str) -> str:
+    """``growth_pct_per_year.nev`` -> ``NEVs: activity growth, % per year``; a key without a label
+    is shown as it is."""
+    group, _, sector = key.partition(".")
+    if group not in UNCERTAIN_LABELS:
+        return key
+    what, unit = UNCERTAIN_LABELS[group]
+    return f"{SECTOR_LABELS.get(sector, sector)}: {what}, {unit}" if sector else f"{what}, {unit}"
+
 # unit in demand_china.csv -> (factor to the model's activity unit, that unit)
 ACTIVITY_UNITS = {"units": (1.0, "units"), "million_units": (1e6, "units"),
                   "billion_units": (1e9, "units"), "GW": (1000.0, "MW")}
@@ -1001,7 +1018,7 @@ def results(scenario: dict, *, result: pd.DataFrame, bands: pd.DataFrame, torn: 
             f"demand {h}": f"{total.loc[h]:,.0f} t magnet",
             f"growth {first}-{h}": f"{_growth_pct(total, first, h):.1f}% per year",
             f"Monte Carlo 5-95% range {h}": f"{last['p5_t']:,.0f}-{last['p95_t']:,.0f} t",
-            "largest sensitivity": f"{torn['parameter'].iloc[0]} ({torn['swing_t'].iloc[0]:,.0f} t swing)" if len(torn) else "none",
+            "largest sensitivity": f"{uncertain_label(torn['parameter'].iloc[0])} ({torn['swing_t'].iloc[0]:,.0f} t swing)" if len(torn) else "none",
             f"humanoid robots {h}": f"{table.loc[h, HUMANOID]:,.1f} t magnet",
             f"Nd+Pr content {h}": f"{content_h['ndpr_element_t']:,.0f} t element",
         },

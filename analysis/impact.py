@@ -40,6 +40,13 @@ from analysis.formatting import thousands
 from analysis.text import md
 
 METHODS = ("seasonal_naive_trend", "its")
+METHOD_LABELS = {"its": "interrupted time series", "seasonal_naive_trend": "seasonal naive with trend"}
+"""Each of :data:`METHODS` as a reader names it (charts, key-figure labels)."""
+
+
+def method_label(method: str) -> str:
+    return METHOD_LABELS.get(method, method)
+
 CONTROL_CATEGORY = "export_control"
 SERIES_START = "2021-01"  # first month of any pre-period window (earliest export month in data/ is 2021)
 N_DRAWS = 20_000
@@ -657,7 +664,7 @@ def key_figures(a: Assessment, statements: pd.DataFrame) -> dict:
     us = a.share_summary.loc[a.share_summary["destination"] == "US", "pooled_share_pct"]
     verdicts = statements["verdict"]
     return {
-        f"magnet exports lost, {a.span_text()} ({p['method']})":
+        f"magnet exports lost, {a.span_text()} ({method_label(p['method'])})":
             f"{thousands(loss['lost_t'])} t ({pct} interval {thousands(loss['lost_low_t'])} to "
             f"{thousands(loss['lost_high_t'])} t)",
         "recovery month": a.recovery_text(),

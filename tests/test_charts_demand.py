@@ -210,5 +210,5 @@ def test_tornado_labels_name_the_sector_the_quantity_and_its_unit(built):
     nev = labels[keys.index("growth_pct_per_year.nev")]
     assert nev == f"{demand.SECTOR_LABELS['nev']}: activity growth, % per year"
     assert labels[keys.index("technology_share.wind")].endswith("share using NdFeB, fraction")
-    assert charts.uncertain_label("humanoid_kg_per_robot") == "magnet per humanoid robot, kg"
-    assert charts.uncertain_label("something_new") == "something_new"
+    assert demand.uncertain_label("humanoid_kg_per_robot") == "magnet per humanoid robot, kg"
+    assert demand.uncertain_label("something_new") == "something_new"

@@ -204,5 +204,5 @@ def test_prnd_price(assessment, chart_csv):
 def test_every_counterfactual_method_has_a_reader_label():
     from analysis import impact
 
-    assert set(ec.METHOD_LABELS) == set(impact.METHODS)
-    assert ec.method_label("its") == "interrupted time series"
+    assert set(impact.METHOD_LABELS) == set(impact.METHODS)
+    assert impact.method_label("its") == "interrupted time series"

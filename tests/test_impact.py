@@ -283,7 +283,7 @@ def test_results_keep_their_keys_and_add_the_answer(assessment):
     recovery = pd.Period(out["recovery_month"], "M").strftime("%B %Y")
     assert recovery in res["answer"] and f"{len(out['disruption_months'])} months" in res["answer"]
     assert list(res["key_figures"])[0] == f"magnet exports lost, {out['disruption_months'][0]} to " \
-                                          f"{out['disruption_months'][-1]} (its)"
+                                          f"{out['disruption_months'][-1]} (interrupted time series)"
 
 
 # --- the notebook --------------------------------------------------------------------------------------------------

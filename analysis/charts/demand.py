@@ -197,24 +197,6 @@ def element_content(content: pd.DataFrame, tag: str) -> Chart:
     return Chart(fig, ids, content[["year", "ndfeb_magnet_t", "ndpr_element_t", "rare_earth_element_t"]], "element_content")
 
 
-# What a tornado or Monte Carlo key (``group.sector`` or a humanoid parameter) moves, and its unit.
-UNCERTAIN_LABELS = {"growth_pct_per_year": ("activity growth", "% per year"),
-                    "intensity_trend_pct_per_year": ("change of kg magnet per unit", "% per year"),
-                    "technology_share": ("share using NdFeB", "fraction"),
-                    "humanoid_units_factor": ("humanoid robots built", "x the scenario's path"),
-                    "humanoid_kg_per_robot": ("magnet per humanoid robot", "kg")}
-
-
-def uncertain_label(key: str) -> str:
-    """``growth_pct_per_year.nev`` -> ``NEVs: activity growth, % per year``; a key without a label
-    is shown as it is."""
-    group, _, sector = key.partition(".")
-    if group not in UNCERTAIN_LABELS:
-        return key
-    what, unit = UNCERTAIN_LABELS[group]
-    return f"{demand.SECTOR_LABELS.get(sector, sector)}: {what}, {unit}" if sector else f"{what}, {unit}"
-
-
 def tornado(torn: pd.DataFrame, base_total_t: float, horizon: int, tag: str) -> Chart:
     """Horizon-year demand with each parameter at the ends of its range, kt of magnet; a line at the scenario's own.
 
@@ -226,7 +208,7 @@ def tornado(torn: pd.DataFrame, base_total_t: float, horizon: int, tag: str) -> 
         ax.barh(i, hi - lo, left=lo, color="#4c72b0", height=0.6)
         ax.text(hi, i, f"  {r.low_value:g} to {r.high_value:g} (scenario {r.scenario_value:g})", va="center", fontsize=7.5)
     ax.axvline(base_total_t, color="#333333", lw=1)
-    ax.set_yticks(range(len(torn)), [uncertain_label(k) for k in torn["parameter"]], fontsize=8)
+    ax.set_yticks(range(len(torn)), [demand.uncertain_label(k) for k in torn["parameter"]], fontsize=8)
     ax.invert_yaxis()
     ax.xaxis.set_major_formatter(plotting.KT)
     span = torn[["demand_at_low_t", "demand_at_high_t"]].to_numpy().ravel().tolist() + [base_total_t]

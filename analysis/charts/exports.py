@@ -27,12 +27,6 @@ STATUS_LABELS = {"reported": "reported", "derived": "derived (whiskers: rounding
 SERIES_COLUMNS = ["month", "status", "mass_t", "mass_low_t", "mass_high_t"]
 DISRUPTION_COLOUR = "#d62728"
 CF_COLOUR = "#2a2a2a"
-# The counterfactual methods of analysis.impact.METHODS, as a reader names them.
-METHOD_LABELS = {"its": "interrupted time series", "seasonal_naive_trend": "seasonal naive with trend"}
-
-
-def method_label(method: str) -> str:
-    return METHOD_LABELS.get(method, method)
 
 
 def source_ids(frame: pd.DataFrame, column: str = "source_ids") -> list[str]:
@@ -132,13 +126,15 @@ def versus_counterfactual(table: pd.DataFrame, *, method: str, level: float, con
 
     ``table``: :func:`analysis.impact.monthly_table`; ``disruption_months``: Periods, first to last.
     """
+    from analysis.impact import method_label  # here: statsmodels is not needed by the other charts
     data = _counterfactual_data(table, method, control_month, disruption_months)
     pct = f"{level:.0%}"
     fig, ax = plt.subplots()
     export_status_bars(ax, table)
     post = data[data["month"] >= control_month].dropna(subset=["counterfactual_t"])
     x_post = plotting.month_centre(post["month"])
-    ax.plot(x_post, post["counterfactual_t"], color=CF_COLOUR, lw=1.6, marker="o", ms=3, label=f"counterfactual ({method_label(method)})")
+    ax.plot(x_post, post["counterfactual_t"], color=CF_COLOUR, lw=1.6, marker="o", ms=3,
+            label=f"counterfactual ({method_label(method)})")
     ax.fill_between(x_post, post["counterfactual_low_t"], post["counterfactual_high_t"], color=CF_COLOUR, alpha=0.12,
                     label=f"{pct} interval")
     if method == "its":
@@ -164,6 +160,7 @@ def loss_sensitivity(table: pd.DataFrame, series: pd.DataFrame, *, method: str, 
     ``table``: :func:`analysis.impact.sensitivity`; ``series``: the monthly series the fits used
     (its sources go under the figure); ``disruption_end``: the given last disruption month, if any.
     """
+    from analysis.impact import method_label  # here: statsmodels is not needed by the other charts
     ok = table[table["note"] == ""].reset_index(drop=True)
     labels = ok["method"].map(method_label) + ", from " + ok["pre_start"] + " (n=" + ok["n_pre_points"].astype(int).astype(str) + ")"
     chosen = (ok["method"] == method) & (ok["pre_start"] == str(pre_start))
