@@ -1,11 +1,14 @@
-"""Shared fixtures: a scratch copy of data/ that a test may corrupt; a papermill runner."""
+"""Shared fixtures: a scratch copy of data/ that a test may corrupt; a papermill runner; one hostile full build."""
 import json
 import shutil
+from types import SimpleNamespace
 
 import nbformat
 import papermill as pm
 import pytest
 
+import hostile
+import project_copy
 from analysis import paths, report
 from analysis.data import clear_cache
 
@@ -95,3 +98,18 @@ def chart_csv(tmp_path, monkeypatch):
     yield read
     for chart in charts:
         plt.close(chart.figure)
+
+
+@pytest.fixture(scope="session")
+def hostile_site(tmp_path_factory):
+    """One full build, through the command line, of a project copy with hostile markup in every free-text
+    cell (``hostile.poison``): every notebook, every scenario, ``brief.pdf``, nothing cached.
+
+    Shared because a full build is the suite's costliest step: tests/test_hostile_input.py checks that
+    nothing live survives on any page, tests/test_browser.py opens every page in Chromium. Both only read
+    it; a test that rebuilds copies ``root`` first. ``out`` is the finished build's CompletedProcess.
+    """
+    root = project_copy.make(tmp_path_factory.mktemp("hostile_site") / "project")
+    changed = hostile.poison(root)
+    out = project_copy.cli(root, "report", "--force")
+    return SimpleNamespace(root=root, reports=root / "reports", changed=changed, out=out)

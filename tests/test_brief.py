@@ -15,7 +15,7 @@ from PIL import Image
 
 from analysis import brief, render
 from analysis.runs import Run
-from test_hostile_input import HOSTILE, live_markup
+from hostile import HOSTILE, live_markup
 
 
 def _png(width: int, height: int, colour: tuple) -> str:

@@ -1,12 +1,15 @@
 """Open the built brief and every report in headless Chromium, as a stakeholder would.
 
-One build (module fixture) serves every assertion: every image loaded, no error output, no
+One full build serves every assertion: every image loaded, no error output, no
 ``<NA>``/``NaN``/``nan`` text, every link to a file and every table-of-contents anchor resolves,
 the brief shows one answer per question and one comparison table per scenario family, and
-``brief.pdf`` was printed. Screenshots go to ``screenshots/`` (ignored by git): the brief at
-1280 px, full page, and the top of every report. Playwright only drives Debian's chromium (never
-``playwright install``); the test skips, saying why, where either is missing (`.ci/run` installs
-chromium).
+``brief.pdf`` was printed. The build is the session fixture ``hostile_site`` (tests/conftest.py):
+every notebook and scenario built through the command line, nothing cached, from a project copy
+whose free-text cells also carry hostile markup, so tests/test_hostile_input.py reads the same
+build (the markup is shown as text: no image, link, error output or missing value comes of it).
+Screenshots go to ``screenshots/`` (ignored by git): the brief at 1280 px, full page, and the top
+of every report. Playwright only drives Debian's chromium (never ``playwright install``); the test
+skips, saying why, where either is missing (`.ci/run` installs chromium).
 """
 from __future__ import annotations
 
@@ -51,11 +54,11 @@ PROBE = """() => {
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    """The one full build of this module (a fresh target: nothing is cached)."""
-    target = tmp_path_factory.mktemp("site") / "reports"
-    assert report.build(target=target, force=True) == 0
-    return target
+def built(hostile_site):
+    """The reports folder of the session's one full build (every run, nothing cached)."""
+    out = hostile_site.out
+    assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-3000:]
+    return hostile_site.reports
 
 
 @pytest.fixture(scope="module")
