@@ -41,7 +41,7 @@ report: setup ## execute every notebook and render the HTML reports (reports/ind
 	$(BIN)/python -m analysis report $(ARGS)
 
 test: setup ## run the whole test suite (data, units, models, notebooks)
-	$(BIN)/python -m pytest tests $(ARGS)
+	$(BIN)/python -m pytest tests notebooks --nbval-lax --nbval-kernel-name $(KERNEL) --nbval-sanitize-with tests/nbval_sanitize.cfg $(ARGS)
 
 validate: setup ## check every dataset in data/ against its schema and sources
 	$(BIN)/python -m analysis validate
