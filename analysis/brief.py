@@ -295,6 +295,19 @@ def _figures_html(figures: dict) -> str:
     return f'<ul class="figures">{items}</ul>' if items else ""
 
 
+def glance_html(results: dict) -> str:
+    """The top of a report page: its answer and headline figures, as on the brief's card ('' when the
+    run wrote neither). Every string escaped."""
+    answer = results.get("answer") if isinstance(results.get("answer"), str) else ""
+    figures = _figures_html(key_figures(results))
+    if not (answer.strip() or figures):
+        return ""
+    as_of = results.get("data_as_of")
+    meta = f'<p class="meta">Data to <b>{esc(as_of)}</b>; every figure is derived, with its sources, below.</p>' if as_of else ""
+    answer_html = f'<p class="answer">{esc(answer)}</p>' if answer.strip() else ""
+    return f'<section class="glance"><h2>At a glance</h2>{answer_html}{figures}{meta}</section>'
+
+
 def _thumb_html(build_dir: Path, run, results: dict) -> str:
     thumb = Path(build_dir) / f"{run.name}{THUMB_SUFFIX}"
     if not thumb.exists():

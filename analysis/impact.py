@@ -608,16 +608,15 @@ def _recovery_clause(loss: dict, months: list[pd.Period], params: dict) -> str:
 
 
 def summary(a: Assessment) -> str:
-    """The answer in numbers, as Markdown bullets (text from data escaped)."""
+    """The numbers behind the answer, as Markdown bullets (text from data escaped). The answer sentence
+    itself (:func:`answer`) heads the report page (its "At a glance" box) and the results file."""
     loss, net, ok, p, pct = a.loss, a.net, a.fitted, a.params, a.pct
     d = a.deepest
     catch_up = loss["lost_t"] - net["lost_t"]
     net_note = ("the interval includes zero, so over the whole period the data cannot tell whether the shortfall "
                 "persisted" if net["lost_low_t"] <= 0 <= net["lost_high_t"] else "the interval excludes zero")
     lines = [
-        f"**{md(answer(a))}**",
-        "",
-        f"- **Counterfactual:** `{p['method']}`, fitted on {a.cf.n_pre} pre-control points from {p['pre_start']}; "
+        f"- **Counterfactual:** {method_label(p['method'])} (`{p['method']}`), fitted on {a.cf.n_pre} pre-control points from {p['pre_start']}; "
         f"control month {p['control_month']} (control dated {p['control_date']:%Y-%m-%d}).",
         f"- **Disruption:** {a.span_text()} ({len(a.disruption)} months; rule: {loss['disruption_rule']}).",
         f"- **Tonnes lost over the disruption:** **{thousands(loss['lost_t'])} t** of magnet ({pct} interval "

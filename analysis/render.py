@@ -81,7 +81,12 @@ def render_html(executed, out_html: Path) -> None:
     title = str(nb.metadata.get("title", Path(out_html).stem))
     body, _ = _html_exporter().from_notebook_node(nb, resources={"metadata": {"name": html.escape(title)}})
     results = Path(out_html).with_name(f"{Path(out_html).stem}.results.json")
-    body = finish_page(body, results.name if results.exists() else None)
+    glance = ""
+    if results.exists():
+        from analysis import brief
+
+        glance = brief.glance_html(brief.read_results(results.parent, Path(out_html).stem))
+    body = finish_page(body, results.name if results.exists() else None, glance)
     Path(out_html).write_text(body, encoding="utf-8")
 
 
@@ -94,7 +99,10 @@ nav.toc{border:1px solid #ddd;background:#fafafa;padding:.4rem 1rem;margin:.5rem
 nav.toc h2{font-size:1.05em;margin:.2rem 0;font-weight:600} nav.toc ol{margin:.1rem 0;padding-left:1.6rem} nav.toc ol ol{margin:0;padding-left:1.2rem;list-style:lower-alpha}
 nav.toc a,footer.report-end a{color:#0550ae;text-decoration:underline}
 .chart-data{font-size:.9rem;margin:.1rem 0 .3rem} .chart-note{font-size:.85rem;color:#555;margin:0 0 1rem} footer.report-end{border-top:1px solid #ccc;margin:2rem 0 1rem var(--jp-cell-padding,5px);padding:.5rem 0}
-@media print{nav.toc{break-inside:avoid}}
+section.glance{border-left:4px solid #0550ae;background:#f3f6fb;padding:.5rem 1rem;margin:.5rem 0 1rem var(--jp-cell-padding,5px);font-family:var(--jp-content-font-family,system-ui,sans-serif);line-height:1.5}
+section.glance h2{font-size:1.05em;margin:.1rem 0 .3rem;font-weight:600} section.glance .answer{font-size:1.05rem;margin:.2rem 0 .4rem}
+section.glance ul.figures{margin:.2rem 0;padding-left:1.3rem} section.glance .meta{font-size:.85rem;color:#555;margin:.3rem 0 0}
+@media print{nav.toc,section.glance{break-inside:avoid}}
 </style>"""
 _HEADING = re.compile(r'<h([23]) id="([^"]*)"[^>]*>(.*?)</h\1>', re.S)
 _TAG = re.compile(r"<[^>]+>")
@@ -129,11 +137,12 @@ def toc_html(found: list[tuple[int, str, str]]) -> str:
     return f'<nav class="toc" aria-label="Contents"><h2>Contents</h2><ol>{items}</ol></nav>'
 
 
-def finish_page(body: str, results_name: str | None) -> str:
-    """Add the table of contents after the cell with the title (and introduction), the house style
-    for charts, and a footer linking the results file and the brief. Adds only escaped text."""
+def finish_page(body: str, results_name: str | None, glance: str = "") -> str:
+    """Add, after the cell with the title (and introduction), the answer at a glance
+    (:func:`analysis.brief.glance_html`, already escaped) and the table of contents; the house style
+    for charts; and a footer linking the results file and the brief. Adds only escaped text."""
     body = body.replace("</head>", REPORT_STYLE + "\n</head>", 1)
-    toc = toc_html(headings(body))
+    toc = glance + toc_html(headings(body))
     title = body.find("<h1", max(body.find("<main"), 0))
     second = body.find('<div class="jp-Cell ', title) if title >= 0 else -1
     if toc and second >= 0:

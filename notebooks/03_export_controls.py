@@ -69,7 +69,7 @@ series = exports.monthly("total", start=impact.SERIES_START, figures=figures)
 assessment = impact.assess(series, p, series_start, figures=figures)
 
 # %% [markdown]
-# ## The answer in numbers
+# ## The numbers behind the answer
 
 # %%
 Markdown(impact.summary(assessment))

@@ -285,3 +285,15 @@ def test_pdf_is_skipped_with_one_line_when_there_is_no_chromium(tmp_path, monkey
     message = brief.print_pdf(tmp_path / "index.html", tmp_path / "brief.pdf")
     assert "skipped" in message and "\n" not in message
     assert not (tmp_path / "brief.pdf").exists()
+
+
+def test_a_report_page_opens_with_its_answer_and_headline_figures_escaped():
+    results = {"answer": "Exports fell <b>9,000 t</b> & recovered.", "data_as_of": "2026-03",
+               "key_figures": {f"figure {i} <i>" : f"{i} t" for i in range(7)}}
+    glance = brief.glance_html(results)
+    assert "Exports fell &lt;b&gt;9,000 t&lt;/b&gt; &amp; recovered." in glance and "<b>9,000" not in glance
+    assert glance.count("<li>") == brief.HEADLINE_MAX and "figure 4 &lt;i&gt;" in glance and "figure 5" not in glance
+    assert "2026-03" in glance
+    page = render.finish_page(PAGE, "10_x.results.json", glance)
+    assert page.index("intro") < page.index("At a glance") < page.index("<nav"), "after the introduction, before the contents"
+    assert brief.glance_html({}) == "" and brief.glance_html({"answer": " ", "key_figures": {}}) == ""
