@@ -23,6 +23,7 @@ import pandas as pd
 from analysis import cache, claims
 from analysis import exports as exports_mod
 from analysis import prices as prices_mod
+from analysis.formatting import significant
 from analysis.data import load
 from analysis.rounding import Interval
 
@@ -116,10 +117,6 @@ def recompute(relation: str, value: Interval, base: Interval, years: int = 1) ->
     raise ValueError(f"unknown relation {relation!r}")
 
 
-def _fmt(x: float) -> str:
-    return f"{x:,.4g}" if abs(x) < 1000 else f"{x:,.0f}"
-
-
 def check_stated(frames: dict[str, pd.DataFrame] | None = None) -> pd.DataFrame:
     """Recompute each statement in data/stated_changes.csv."""
     frames = frames or {}
@@ -155,7 +152,8 @@ def check_stated(frames: dict[str, pd.DataFrame] | None = None) -> pd.DataFrame:
             rows.append({**row, "verdict": claims.NOT_CHECKABLE, "inputs": f"{' and '.join(missing)} not in data/"})
             continue
         iv = recompute(c.relation, value[0], base[0], _years_between(c.period_key, c.base_period))
-        inputs = f"value {_fmt(value[0].mid)} ({value[1]}); base {_fmt(base[0].mid)} ({base[1]})"
+        inputs = (f"value {significant(value[0].mid, 4, whole_from=1000)} ({value[1]}); "
+                  f"base {significant(base[0].mid, 4, whole_from=1000)} ({base[1]})")
         sources = ", ".join(dict.fromkeys([c.source_id, *value[2].split(", "), *base[2].split(", ")]))
         rows.append({**row, "recomputed": iv.mid, "recomputed_low": iv.lo, "recomputed_high": iv.hi,
                      "difference": iv.mid - c.stated_value,
