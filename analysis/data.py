@@ -13,6 +13,7 @@ import csv
 import functools
 import hashlib
 import io
+import datetime as dt
 import math
 import re
 from dataclasses import dataclass
@@ -92,8 +93,24 @@ def _checks(spec: dict) -> list[pa.Check]:
     if "max" in spec:
         checks.append(pa.Check.le(spec["max"], error=f"expected a number <= {spec['max']}"))
     if "pattern" in spec:
-        checks.append(pa.Check.str_matches(spec["pattern"], error=f"expected text matching {spec['pattern']}"))
+        what = spec.get("expected") or f"text matching {spec['pattern']}"
+        checks.append(pa.Check.str_matches(spec["pattern"], error=f"expected {what}"))
+    if spec.get("calendar"):  # matching the pattern is not enough: 2026-13 is no month
+        what = spec.get("expected") or "a calendar date"
+        checks.append(pa.Check(lambda s: s.map(_on_calendar), element_wise=False, name="calendar",
+                               error=f"expected {what} that exists on the calendar"))
     return checks
+
+
+def _on_calendar(text) -> bool:
+    """``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` naming a real year, month or day (missing passes)."""
+    if not isinstance(text, str):
+        return True
+    fmt = {4: "%Y", 7: "%Y-%m", 10: "%Y-%m-%d"}.get(len(text))
+    try:
+        return fmt is not None and dt.datetime.strptime(text, fmt) is not None
+    except ValueError:
+        return False
 
 
 def schema(name: str, source_ids: set[str] | None = None) -> pa.DataFrameSchema:
@@ -291,9 +308,10 @@ def validate_frame(name: str, raw: pd.DataFrame, file: str, source_ids: set[str]
     return df, problems
 
 
-def _value_text(x: float) -> str:
-    """A value in a problem's message: as precise as a CSV cell usually is (6 significant figures), whole from 1e6."""
-    return significant(x, 6, whole_from=1e6)
+def _value_text(x) -> str:
+    """A value in a problem's message: a number as precise as a CSV cell usually is (6 significant
+    figures), whole from 1e6; text (a month) quoted."""
+    return repr(x) if isinstance(x, str) else significant(x, 6, whole_from=1e6)
 
 
 def plausibility_problems(name: str, df: pd.DataFrame, file: str) -> list[Problem]:
@@ -302,7 +320,7 @@ def plausibility_problems(name: str, df: pd.DataFrame, file: str) -> list[Proble
     A dataset's ``plausible`` entry lists rules ``{fields, range: [lo, hi]}`` or
     ``{fields, by: <unit column>, ranges: {<unit>: [lo, hi]}}``; a unit with no range declared is
     itself a problem, so every quantity has one. ``ordered`` lists columns that must not decrease
-    along a row (low <= avg <= high); missing cells are skipped.
+    along a row (low <= avg <= high, period_start <= period_end); missing cells are skipped.
     """
     spec = catalogue()["datasets"][name]
     problems: list[Problem] = []

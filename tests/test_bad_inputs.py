@@ -80,6 +80,12 @@ CASES = [
      VALIDATE, 1, "exports.csv:"),
     ("header only", _header_only("data/exports.csv"), VALIDATE, 1, "exports.csv: no data rows"),
     ("header only, build", _header_only("data/exports.csv"), REPORT, 1, "exports.csv: no data rows"),
+    ("month not on the calendar", _sub("exports.csv", 2, "2021-09,2021-09,", "2021-13,2021-09,"), VALIDATE, 1,
+     "exports.csv:2 [period_start]: got '2021-13', expected a month YYYY-MM that exists on the calendar"),
+    ("period ending before it starts", _sub("exports.csv", 3, "2021-01,2021-09,", "2021-10,2021-09,"), VALIDATE, 1,
+     "exports.csv:3 [period_end]: got '2021-09', below period_start '2021-10'"),
+    ("day not on the calendar", _sub("sources.csv", 3, ",2026-02-11,", ",2026-02-30,"), VALIDATE, 1,
+     "sources.csv:3 [date_published]: got '2026-02-30', expected a date YYYY, YYYY-MM or YYYY-MM-DD that exists"),
     # --- implausible numbers: file:line [column], the value and the range ----------------------------
     ("low above high", _sub("prices.csv", 2, P2, "1095000,1090000,1092000"), VALIDATE, 1,
      "prices.csv:2 [price_avg]: got 1,092,000, below price_low 1,095,000"),
