@@ -529,8 +529,18 @@ def _rounded(values: dict, digits: int = 4) -> dict:
     return {k: (round(v, digits) if isinstance(v, float) else v) for k, v in values.items()}
 
 
-def answer(grid: pd.DataFrame, forecast: pd.DataFrame, *, vat: str) -> str:
-    """One sentence: the latest Pr-Nd oxide month, its change on a year earlier and the 90% forecast band.
+def band_coverage(backtest_scores: pd.DataFrame) -> tuple[float, int] | None:
+    """How often the backtest's 90% bands held the outcome, % pooled over the horizons (each weighted
+    by its number of forecasts), and how many forecasts that is; None without a backtest."""
+    bt = backtest_scores
+    if not len(bt) or bt["forecasts"].sum() == 0:
+        return None
+    return float((bt["coverage_90_pct"] * bt["forecasts"]).sum() / bt["forecasts"].sum()), int(bt["forecasts"].sum())
+
+
+def answer(grid: pd.DataFrame, forecast: pd.DataFrame, *, vat: str, backtest_scores: pd.DataFrame | None = None) -> str:
+    """One sentence: the latest Pr-Nd oxide month, its change on a year earlier and the 90% forecast band,
+    with how often such bands held in the backtest (``backtest_scores``: :func:`analysis.backtest.score`).
 
     ``grid``: the China-domestic Pr-Nd oxide grid; ``forecast``: :attr:`Forecast.forecast` fitted on it.
     """
@@ -544,9 +554,14 @@ def answer(grid: pd.DataFrame, forecast: pd.DataFrame, *, vat: str) -> str:
                                                                 if status == INTERPOLATED else "")
              if not math.isnan(change) else f"with no price for {base:%B %Y} to compare")
     end = forecast.iloc[-1]
+    held = band_coverage(backtest_scores) if backtest_scores is not None else None
+    caveat = (f", though in the backtest such 90% bands held only {pct(held[0], 0)} of {held[1]} outcomes"
+              if held and held[0] < 90 else f" (in the backtest such bands held {pct(held[0], 0)} of {held[1]} outcomes)"
+              if held else "")
     return (f"Pr-Nd oxide (China domestic spot) cost {price_text(s['latest'], unit)} ({vat_note(vat)}) in "
             f"{latest:%B %Y}, the mean of that month's quotes, {since}; the 90% forecast band for "
-            f"{pd.Period(end['month'], freq='M'):%B %Y} is {span(end['lo_90'], end['hi_90'], price_decimals(unit))} {unit}.")
+            f"{pd.Period(end['month'], freq='M'):%B %Y} is {span(end['lo_90'], end['hi_90'], price_decimals(unit))} {unit}"
+            f"{caveat}.")
 
 
 KEY_CHART = "prnd_oxide_forecast"
@@ -558,11 +573,8 @@ def _key_figures(latest: pd.DataFrame, grid: pd.DataFrame, forecast: pd.DataFram
     """The headline figures of notebook 01, in the order the index shows them."""
     summary, vol = peak_trough(grid), log_return_volatility(grid)
     dom = latest[latest["series_label"] == series_label("prnd_oxide", DOMESTIC)].iloc[0]
-    end, bt = forecast.iloc[-1], backtest_scores
-    held = ""
-    if len(bt):  # coverage pooled over the horizons, each weighted by its number of forecasts
-        pooled = (bt["coverage_90_pct"] * bt["forecasts"]).sum() / bt["forecasts"].sum()
-        held = f"; in the backtest such bands held {pct(pooled, 0)} of {int(bt['forecasts'].sum())} outcomes"
+    end, coverage = forecast.iloc[-1], band_coverage(backtest_scores)
+    held = f"; in the backtest such bands held {pct(coverage[0], 0)} of {coverage[1]} outcomes" if coverage else ""
     return {
         f"Pr-Nd oxide China spot, latest quote ({dom['date'].date()})": price_text(dom["price_mid"], price_unit, basis_text),
         f"Pr-Nd oxide peak ({summary['peak_month']})": price_text(summary["peak"], price_unit),
@@ -594,7 +606,7 @@ def results(*, parameters: dict, points: pd.DataFrame, grid: pd.DataFrame, fc: F
     latest = latest_points(points)
     fitted = fc.fitted_on["month"]
     return {
-        "answer": answer(grid, fc.forecast, vat=parameters["vat"]),
+        "answer": answer(grid, fc.forecast, vat=parameters["vat"], backtest_scores=backtest_scores),
         "key_chart": KEY_CHART,
         "key_figures": _key_figures(latest, grid, fc.forecast, backtest_scores, claims, price_unit=price_unit,
                                     basis_text=basis_text),

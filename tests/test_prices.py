@@ -354,8 +354,16 @@ def test_answer_is_one_sentence_with_the_latest_month_its_change_and_the_band(cn
     # 444,500 and 442,000 = 443,250): 421,875. 816,666.67 / 421,875 - 1 = +93.6%
     assert "+93.6% on February 2025 (a month interpolated between quotes)" in a
     end = cny_run["inputs"]["fc"].forecast.iloc[-1]
-    assert a.endswith(f"the 90% forecast band for August 2026 is {end['lo_90']:,.0f}-{end['hi_90']:,.0f} CNY/t.")
+    # the backtest's 90% bands held 75% of 4 outcomes (the same figure as the key figure above): said in the answer
+    assert a.endswith(f"the 90% forecast band for August 2026 is {end['lo_90']:,.0f}-{end['hi_90']:,.0f} CNY/t, "
+                      "though in the backtest such 90% bands held only 75% of 4 outcomes.")
     assert a.replace("incl. ", "").count(". ") == 0 and "\n" not in a  # one sentence
+
+
+def test_band_coverage_pools_the_horizons_by_their_forecasts():
+    scores = pd.DataFrame({"horizon_months": [1, 6], "forecasts": [2, 6], "coverage_90_pct": [50.0, 100.0]})
+    assert prices.band_coverage(scores) == (87.5, 8)  # (2 x 50 + 6 x 100) / 8
+    assert prices.band_coverage(pd.DataFrame(columns=["horizon_months", "forecasts"])) is None
 
 
 def test_answer_without_a_price_a_year_earlier():
