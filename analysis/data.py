@@ -566,10 +566,13 @@ def observation_years(name: str, df: pd.DataFrame | None = None) -> pd.Series:
     raise KeyError(f"dataset {name!r} has no date, year or period column")
 
 
-def data_as_of() -> str:
-    """The latest month the monthly series in data/ run to (YYYY-MM): export months and dated price quotes."""
-    months = [load("exports")["period_end"].max(), load("prices")["date"].max().strftime("%Y-%m")]
-    return max(months)
+MONTHLY_SERIES = {"exports": lambda df: df["period_end"].max(), "prices": lambda df: df["date"].max().strftime("%Y-%m")}
+
+
+def data_as_of(*datasets: str) -> str:
+    """The latest month (YYYY-MM) the monthly series in data/ run to: export months and dated price
+    quotes, or only those of ``datasets`` (a report about prices is as recent as its prices)."""
+    return max(MONTHLY_SERIES[name](load(name)) for name in (datasets or MONTHLY_SERIES))
 
 
 def catalogue_table() -> pd.DataFrame:

@@ -34,7 +34,7 @@ import statsmodels.api as sm
 from scipy import stats
 
 from analysis import claims, exports
-from analysis.data import load
+from analysis.data import data_as_of, load
 from analysis.formatting import pct as pct_text
 from analysis.formatting import thousands
 from analysis.text import md
@@ -689,6 +689,7 @@ def results(a: Assessment, parameters: dict, statements: pd.DataFrame, levels: p
 
     return {
         "answer": answer(a),
+        "data_as_of": data_as_of("exports"),
         "key_chart": KEY_CHART,
         "key_figures": key_figures(a, statements),
         "parameters": parameters,

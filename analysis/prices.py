@@ -27,7 +27,7 @@ import pandas as pd
 
 from analysis import cache, units
 from analysis.claims import DISAGREES
-from analysis.data import load
+from analysis.data import data_as_of, load
 from analysis.formatting import pct, span, thousands
 
 PRODUCTS = ("prnd_oxide", "nd_oxide", "nd_metal", "prnd_metal")
@@ -607,6 +607,7 @@ def results(*, parameters: dict, points: pd.DataFrame, grid: pd.DataFrame, fc: F
     fitted = fc.fitted_on["month"]
     return {
         "answer": answer(grid, fc.forecast, vat=parameters["vat"], backtest_scores=backtest_scores),
+        "data_as_of": data_as_of("prices"),
         "key_chart": KEY_CHART,
         "key_figures": _key_figures(latest, grid, fc.forecast, backtest_scores, claims, price_unit=price_unit,
                                     basis_text=basis_text),

@@ -128,3 +128,12 @@ def test_one_on_a_computed_frame_uses_the_name_given_or_table():
         data.one(frame, year=2030)
     with pytest.raises(KeyError, match="no column 'month'"):
         data.one(frame, month=1)
+
+
+def test_data_as_of_is_the_latest_month_of_the_series_asked_for():
+    from analysis.data import data_as_of
+
+    prices = load("prices")["date"].max().strftime("%Y-%m")
+    exports = load("exports")["period_end"].max()
+    assert data_as_of("prices") == prices and data_as_of("exports") == exports
+    assert data_as_of() == max(prices, exports)
