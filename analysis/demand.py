@@ -1012,8 +1012,9 @@ def results(scenario: dict, *, result: pd.DataFrame, bands: pd.DataFrame, torn: 
         "key_chart": KEY_CHART,
         "key_figures": {
             "scenario": name,
-            f"demand {first}, base year (nowcast, 7 end uses)": (
-                f"{total.loc[first]:,.0f} t magnet ({nowcast_sectors} of {len(SEED_SECTORS)} sectors from actual activity; "
+            f"demand {first}, base year (nowcast, {len(SECTORS)} end uses)": (
+                f"{total.loc[first]:,.0f} t magnet ({nowcast_sectors} of SMM's {len(SEED_SECTORS)} sectors from actual "
+                f"activity, humanoid robots from the scenario; "
                 f"SMM's {INTENSITY_YEAR} forecast {vs.loc['total', 'smm_forecast_t']:,.0f} t)"),
             f"demand {h}": f"{total.loc[h]:,.0f} t magnet",
             f"growth {first}-{h}": f"{_growth_pct(total, first, h):.1f}% per year",

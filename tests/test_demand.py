@@ -430,7 +430,7 @@ def test_results_keep_the_keys_and_add_answer_and_key_chart(base):
     assert out["key_figures"]["demand 2030"] == f"{expected:,.0f} t magnet"
     assert list(out["key_figures"])[:3] == ["scenario", "demand 2025, base year (nowcast, 7 end uses)", "demand 2030"]
     assert out["key_figures"]["demand 2025, base year (nowcast, 7 end uses)"] == (
-        f"{TOTAL_2025:,.0f} t magnet (2 of 6 sectors from actual activity; SMM's 2025 forecast 139,235 t)")
+        f"{TOTAL_2025:,.0f} t magnet (2 of SMM's 6 sectors from actual activity, humanoid robots from the scenario; SMM's 2025 forecast 139,235 t)")
     answer = out["answer"]
     assert "\n" not in answer and answer.endswith(".") and answer.count(". ") == 0  # one sentence
     assert f"about {round(TOTAL_2025, -3):,.0f} t in 2025 (a nowcast" in answer
