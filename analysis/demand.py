@@ -71,6 +71,14 @@ def uncertain_label(key: str) -> str:
     what, unit = UNCERTAIN_LABELS[group]
     return f"{SECTOR_LABELS.get(sector, sector)}: {what}, {unit}" if sector else f"{what}, {unit}"
 
+def tornado_display(torn: pd.DataFrame) -> pd.DataFrame:
+    """The tornado's table as a reader wants it: each parameter named in words with its unit
+    (:func:`uncertain_label`), tonnes whole, the scenario-file key last."""
+    tonnes = [c for c in torn.columns if c.endswith("_t")]
+    return (torn.assign(**{c: torn[c].round(0) for c in tonnes}, key=torn["parameter"],
+                        parameter=torn["parameter"].map(uncertain_label)))
+
+
 # unit in demand_china.csv -> (factor to the model's activity unit, that unit)
 ACTIVITY_UNITS = {"units": (1.0, "units"), "million_units": (1e6, "units"),
                   "billion_units": (1e9, "units"), "GW": (1000.0, "MW")}

@@ -252,7 +252,7 @@ show(comparison)
 display(Markdown(demand.composition_text()))
 content = demand.element_content(result)
 display(charts.element_content(content, TAG))
-show(content)
+show(content, 0)  # tonnes: whole
 
 # %% [markdown]
 # ## Which assumption matters most
@@ -263,7 +263,7 @@ show(content)
 # %%
 torn = demand.tornado(scenario)
 display(charts.tornado(torn, float(total.loc[H]), H, TAG))
-show(torn, 2)
+show(demand.tornado_display(torn))
 
 # %% [markdown]
 # ## How uncertain is the path

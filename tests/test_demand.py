@@ -5,6 +5,7 @@ import json
 import os
 
 import numpy as np
+import pandas as pd
 import papermill as pm
 import pytest
 import yaml
@@ -624,3 +625,12 @@ def test_notebook_02_projects_from_a_new_actual_year_unedited(tmp_path, monkeypa
     assert [r["year"] for r in results["monte_carlo_percentiles"] if r["p5_t"] != r["p95_t"]] == [2027, 2028, 2029, 2030]
     nev26 = next(r for r in results["demand_by_sector"] if r["year"] == 2026 and r["sector"] == "nev")
     assert nev26["basis"] == "nowcast" and nev26["demand_t"] == pytest.approx(75000 * NEV_2026_MILLION / 17.89, abs=1e-6)
+
+
+def test_tornado_display_names_parameters_in_words_and_rounds_tonnes():
+    torn = pd.DataFrame({"parameter": ["growth_pct_per_year.nev", "humanoid_kg_per_robot"], "low_value": [4.35, 2.0],
+                         "demand_at_low_t": [1234.56, 99.4], "swing_t": [10.5, 0.4]})
+    out = demand.tornado_display(torn)
+    assert out["parameter"].tolist() == ["NEVs: activity growth, % per year", "magnet per humanoid robot, kg"]
+    assert out["key"].tolist() == torn["parameter"].tolist() and list(out.columns)[-1] == "key"
+    assert out["demand_at_low_t"].tolist() == [1235.0, 99.0] and out["low_value"].tolist() == [4.35, 2.0]

@@ -239,7 +239,7 @@ def monte_carlo(bands: pd.DataFrame, total: pd.Series, draws: int, distributions
                f"Total demand with Monte Carlo bands ({draws:,} draws), kt of magnet, {tag}")
     ax.legend(loc="upper left")
     plotting.source_note(fig, SEED, "Distributions from the scenario file: " + "; ".join(
-        f"{k} {v['dist']}" for k, v in distributions.items()) + ".")
+        f"{demand.uncertain_label(k)} {v['dist']}" for k, v in distributions.items()) + ".")
     data = bands.merge(total.rename("deterministic_t").rename_axis("year").reset_index(), on="year", how="left")
     return Chart(fig, SEED, data, "monte_carlo")
 
