@@ -218,3 +218,14 @@ def test_a_product_with_only_blog_estimates_gets_no_history_chart():
     assert prices.unquoted_products(blog_only, ["nd_metal", "prnd_oxide"]) == ["Nd metal"]
     plt.close("all")
 
+
+
+def test_forecast_chart_shades_the_months_the_model_was_fitted_on(drawn):
+    ax = drawn["charts"]["prnd_oxide_forecast"].figure.axes[0]
+    fitted = drawn["fc"].fitted_on["month"]
+    first, last = str(fitted.iloc[0]), str(fitted.iloc[-1])
+    spans = [p for p in ax.patches if p.get_label() == f"model fitted on {first} to {last}"]
+    assert len(spans) == 1
+    x0, x1 = spans[0].get_x(), spans[0].get_x() + spans[0].get_width()
+    mid = lambda m: matplotlib.dates.date2num(pd.Period(m, "M").to_timestamp() + pd.Timedelta(days=14))  # noqa: E731
+    assert (x0, x1) == pytest.approx((mid(first), mid(last)))

@@ -316,6 +316,9 @@ def forecast_chart(grid: pd.DataFrame, fc: Forecast, points: pd.DataFrame, *, hi
     hist = grid.tail(history_months)
     fig, ax = plt.subplots(figsize=plotting.FIGSIZE)
     xh = _month_mid(hist["month"])
+    first, last = fc.fitted_on["month"].iloc[0], fc.fitted_on["month"].iloc[-1]
+    fit = _month_mid(pd.Series([first, last]))  # the months the model saw; earlier quotes are context only
+    ax.axvspan(fit[0], fit[1], color="#eeeeee", zorder=0, lw=0, label=f"model fitted on {first} to {last}")
     ax.plot(xh, hist["price_mid"], color="#1f77b4", lw=1.3, label="monthly grid (gaps left empty)")
     quoted = hist["status"].isin(QUOTED).to_numpy()
     ax.scatter(xh[quoted], hist.loc[quoted, "price_mid"], s=18, color="#1f77b4", zorder=3, label="quoted month")
@@ -331,7 +334,6 @@ def forecast_chart(grid: pd.DataFrame, fc: Forecast, points: pd.DataFrame, *, hi
     _format_price_axis(ax)
     ax.set_title(f"{_series_title(points)}: 50% and 90% prediction intervals, {unit}")
     ax.legend(loc="lower left", fontsize=7.5, ncol=2)
-    first, last = fc.fitted_on["month"].iloc[0], fc.fitted_on["month"].iloc[-1]
     ids = list(_in_months(points, pd.concat([hist["month"], fc.fitted_on["month"]]))["source_id"])
     plotting.source_note(fig, ids, f"statsmodels ARIMA on the log of the monthly grid, {first} to {last}.")
     return Chart(fig, ids, _forecast_data(hist, forecast), f"{points['product'].iloc[0]}_forecast")
