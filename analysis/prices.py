@@ -170,10 +170,22 @@ def latest_points(points: pd.DataFrame) -> pd.DataFrame:
     return latest.sort_values(["series_label"])[cols].reset_index(drop=True)
 
 
+FX_RATE_LABELS = {"h10_average": "Fed H.10 average", "central_parity": "PBOC central parity", "spot": "spot close"}
+"""fx_rates.csv's ``rate_type`` values as the FX audit table names them (catalogue.yaml describes each)."""
+
+
+def _fx_period_text(kind: str, period: str, date) -> str:
+    """``Fed H.10 average for 2024-09`` (a month), ``... for 2019`` (a year), ``... on 2024-09-03`` (a day)."""
+    stamp = pd.Timestamp(date)
+    when = {"month": f"for {stamp:%Y-%m}", "year": f"for {stamp:%Y}", "day": f"on {stamp:%Y-%m-%d}"}.get(
+        period, f"for the {period} from {stamp:%Y-%m-%d}")
+    return f"{FX_RATE_LABELS.get(kind, kind)} {when}"
+
+
 def fx_audit_table(latest: pd.DataFrame) -> pd.DataFrame:
     """A compact view of :func:`latest_points`: the quote, the FX rate behind it and the VAT step."""
     fx_used = [("none needed (same currency)" if pd.isna(rate) else
-                f"{rate:.4f} CNY/USD, {kind} {period} of {pd.Timestamp(d):%Y-%m-%d}, {int(gap)} days' gap")
+                f"{rate:.4f} CNY/USD, {_fx_period_text(kind, period, d)}, {int(gap)} days' gap")
                for rate, kind, period, d, gap in zip(latest["fx_rate_cny_per_usd"], latest["fx_rate_type"],
                                                      latest["fx_period"], latest["fx_date"], latest["fx_gap_days"])]
     return pd.DataFrame({"series": latest["series_label"], "date": latest["date"].dt.strftime("%Y-%m-%d"),

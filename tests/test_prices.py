@@ -490,3 +490,13 @@ def test_numbered_events_share_a_number_on_the_same_day():
     # 2019 is outside the axis; the two 2025-12-01 events share number 2, ordered by event_id
     assert key == "Events: (1) 2025-04-04 C; (2) 2025-12-01 A / B"
     plt.close(fig)
+
+
+def test_fx_audit_names_each_rate_type_and_period_in_words():
+    from analysis.data import catalogue
+
+    assert set(prices.FX_RATE_LABELS) == set(catalogue()["fields"]["rate_type"]["allowed"])
+    assert prices._fx_period_text("h10_average", "month", "2024-09-01") == "Fed H.10 average for 2024-09"
+    assert prices._fx_period_text("h10_average", "year", "2019-01-01") == "Fed H.10 average for 2019"
+    assert prices._fx_period_text("spot", "day", "2026-02-12") == "spot close on 2026-02-12"
+    assert prices._fx_period_text("central_parity", "quarter", "2025-01-01") == "PBOC central parity for the quarter from 2025-01-01"
