@@ -515,6 +515,13 @@ def gap_runs(grid: pd.DataFrame) -> pd.DataFrame:
     return gaps.assign(first=gaps["first"].astype(str), last=gaps["last"].astype(str))
 
 
+def ratio_table(ratios: pd.DataFrame) -> pd.DataFrame:
+    """:func:`metal_oxide_ratios` as notebook 01 shows it: the basis in words, dates as days, 4 decimals."""
+    cols = ["pair", "date", "basis", "assessor", "ratio", "parity_ratio", "premium_over_parity_pct"]
+    return ratios[cols].assign(date=ratios["date"].dt.strftime("%Y-%m-%d"),
+                               basis=ratios["basis"].map(lambda b: BASIS_LABELS.get(b, b))).round(4)
+
+
 def ratio_note(ratios: pd.DataFrame) -> str:
     """Markdown: the median premium over parity of each pair, and every pair quoted below parity (data escaped)."""
     from analysis.text import md
@@ -524,7 +531,8 @@ def ratio_note(ratios: pd.DataFrame) -> str:
     medians = "; ".join(f"{md(p)} {pct(v, signed=True)}" for p, v in by_pair.items())
     if below.empty:
         return f"Median premium over parity: {medians}. No pair is below parity."
-    listed = "; ".join(f"{md(r.pair)}, {md(r.basis)}, {md(r.assessor)}, {r.date:%Y-%m-%d}: {r.ratio:.3f}"
+    listed = "; ".join(f"{md(r.pair)}, {md(BASIS_LABELS.get(r.basis, r.basis))}, {md(r.assessor)}, {r.date:%Y-%m-%d}: "
+                       f"{r.ratio:.3f}"
                        for r in below.itertuples())
     return (f"Median premium over parity: {medians}. Below parity (the metal quoted cheaper than the oxide it "
             f"contains, worth checking at the source): {listed}")

@@ -157,8 +157,7 @@ if ratios.empty:
 else:
     display(charts.ratio_chart(ratios))
     display(Markdown(pr.ratio_note(ratios)))
-    display(ratios[["pair", "date", "basis", "assessor", "ratio", "parity_ratio", "premium_over_parity_pct"]]
-            .assign(date=ratios["date"].dt.strftime("%Y-%m-%d")).round(4))
+    display(pr.ratio_table(ratios))
 
 # %% [markdown]
 # ## Do the seeds' price claims hold up?

@@ -500,3 +500,12 @@ def test_fx_audit_names_each_rate_type_and_period_in_words():
     assert prices._fx_period_text("h10_average", "year", "2019-01-01") == "Fed H.10 average for 2019"
     assert prices._fx_period_text("spot", "day", "2026-02-12") == "spot close on 2026-02-12"
     assert prices._fx_period_text("central_parity", "quarter", "2025-01-01") == "PBOC central parity for the quarter from 2025-01-01"
+
+
+def test_ratio_table_names_the_basis_in_words():
+    ratios = pd.DataFrame({"pair": ["Nd metal / Nd oxide"], "date": pd.to_datetime(["2026-01-01"]), "basis": ["fob_china"],
+                           "assessor": ["SMM"], "ratio": [0.94912], "parity_ratio": [1.16638], "premium_over_parity_pct": [-18.62]})
+    out = prices.ratio_table(ratios)
+    assert out["basis"].tolist() == [prices.BASIS_LABELS["fob_china"]] and out["date"].tolist() == ["2026-01-01"]
+    assert out["ratio"].tolist() == [0.9491]
+    assert prices.BASIS_LABELS["fob_china"] in prices.ratio_note(ratios) and "fob_china" not in prices.ratio_note(ratios)
