@@ -78,7 +78,11 @@ def _positive_int(text: str) -> int:
 def main(argv: list[str] | None = None) -> int:
     from analysis import paths
 
-    parser = argparse.ArgumentParser(prog="python -m analysis", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m analysis",
+        description="The Nd / NdFeB market project's commands: check the data, list its disagreements, "
+                    "build and serve the reports.",
+        epilog="Exit codes: 0 success, 1 problems found (invalid data, a failed notebook), 2 usage error.")
     sub = parser.add_subparsers(dest="command", required=True)
     v = sub.add_parser("validate", help="check every dataset against data/catalogue.yaml and its sources")
     v.add_argument("--data-dir", default=str(paths.DATA), help="folder holding the CSVs (default: data/)")
