@@ -16,14 +16,15 @@ Modules, one concern each:
 - ``analysis.plotting``: house style, source notes and event annotations for charts
 - ``analysis.claims``: one verdict vocabulary, one ``verdict()``, the claim record and its table; policy claims
 - ``analysis.claims_prices`` / ``analysis.claims_supply``: the seeds' price and supply claims, one function each
+- ``analysis.claims_exports`` / ``analysis.claims_demand``: the seeds' export and demand claims
 - ``analysis.forecasts``: every forecast in data/ scored against its published outcome
 - ``analysis.backtest``: rolling-origin backtest of the price forecast band
 - ``analysis.charts``: charts as functions of data, one module per topic (``analysis.charts.prices``: notebook 01)
-- ``analysis.formatting``: numbers as text: thousands separators, ranges, percentages
+- ``analysis.formatting``: numbers as text: thousands separators, significant figures, ranges, percentages
 - ``analysis.explorer``: the live scenario explorer (ipywidgets) of notebooks/explore.ipynb
 - ``analysis.tables``: every table shown, escaped, without an index column, with thousands separators
 - ``analysis.text``: text from data inside Markdown, escaped
-- ``analysis.parameters``: one pydantic model per notebook: each parameter's type, default, bounds, choices, help
+- ``analysis.parameters``: one pydantic declaration per notebook (type, bounds, choices, help), defaults from the cell
 - ``analysis.params``: the build's check of a run's parameters against that model; what run titles say
 - ``analysis.runs``: what a build runs (notebooks x scenario files, read strictly)
 - ``analysis.report``: the report build: papermill in worker processes, checks, atomic publish
@@ -32,7 +33,8 @@ Modules, one concern each:
 __all__ = ["DataValidationError", "catalogue", "load", "load_all"]
 
 
-MODULES = ["backtest", "cache", "charts", "claims", "claims_prices", "claims_supply", "consistency", "data", "demand",
+MODULES = ["backtest", "brief", "cache", "charts", "claims", "claims_demand", "claims_exports", "claims_prices",
+           "claims_supply", "consistency", "data", "demand",
            "explorer", "exports", "forecasts", "formatting", "impact", "overview", "parameters", "params", "paths", "plotting",
            "prices", "render", "report", "rounding", "runs", "supply", "tables", "text", "units"]
 
