@@ -689,7 +689,6 @@ def results(a: Assessment, parameters: dict, statements: pd.DataFrame, levels: p
 
     return {
         "answer": answer(a),
-        "data_as_of": data_as_of("exports"),
         "key_chart": KEY_CHART,
         "key_figures": key_figures(a, statements),
         "parameters": parameters,
@@ -703,4 +702,5 @@ def results(a: Assessment, parameters: dict, statements: pd.DataFrame, levels: p
         "seed_statements": records(statements.drop(columns="passage"), 3),
         "seed_levels": records(levels.drop(columns="passage"), 1),
         "missing_months": records(missing),
+        "data_as_of": data_as_of("exports"),  # the month its exports run to (the brief's "Data to")
     }

@@ -627,7 +627,6 @@ def results(*, parameters: dict, points: pd.DataFrame, grid: pd.DataFrame, fc: F
     fitted = fc.fitted_on["month"]
     return {
         "answer": answer(grid, fc.forecast, vat=parameters["vat"], backtest_scores=backtest_scores),
-        "data_as_of": data_as_of("prices"),
         "key_chart": KEY_CHART,
         "key_figures": _key_figures(latest, grid, fc.forecast, backtest_scores, claims, price_unit=price_unit,
                                     basis_text=basis_text),
@@ -650,6 +649,7 @@ def results(*, parameters: dict, points: pd.DataFrame, grid: pd.DataFrame, fc: F
         "backtest": records(backtest_scores, 4),
         "metal_oxide_ratios": records(
             ratios[["pair", "date", "basis", "assessor", "ratio", "parity_ratio", "premium_over_parity_pct"]], 4),
+        "data_as_of": data_as_of("prices"),  # the month its prices run to (the brief's "Data to")
     }
 
 

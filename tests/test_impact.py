@@ -7,6 +7,7 @@ import papermill as pm
 import pytest
 
 from analysis import claims_exports, exports, impact, paths
+from analysis.data import load
 
 M = lambda s: pd.Period(s, "M")  # noqa: E731
 
@@ -265,7 +266,9 @@ def test_results_keep_their_keys_and_add_the_answer(assessment):
     missing = exports.missing_reasons("total", start="2024-01")
     res = impact.results(assessment, {"method": "its"}, statements, levels, missing)
     assert list(res) == ["answer", "key_chart", "key_figures", "parameters", "impact", "net_since_control", "monthly",
-                         "model", "sensitivity", "destination_shares", "seed_statements", "seed_levels", "missing_months"]
+                         "model", "sensitivity", "destination_shares", "seed_statements", "seed_levels", "missing_months",
+                         "data_as_of"]
+    assert res["data_as_of"] == load("exports")["period_end"].max()  # the exports' own latest month
     assert res["parameters"] == {"method": "its"}
     # the interval level is a share, written as it is (it used to be rounded to 0.1 like the tonnes: 0.95 -> 0.9)
     assert res["impact"]["interval_level"] == res["net_since_control"]["interval_level"] == assessment.loss["interval_level"]

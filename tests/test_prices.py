@@ -8,6 +8,7 @@ import papermill as pm
 import pytest
 
 from analysis import claims_prices, prices, units
+from analysis.data import load
 
 # --- synthetic inputs ---------------------------------------------------------------------------
 
@@ -311,7 +312,8 @@ def cny_run(claims):
 def test_results_keep_the_notebooks_keys_and_add_answer_and_key_chart(cny_run):
     r = cny_run["results"]
     assert list(r) == ["answer", "key_chart", "key_figures", "parameters", "basis", "latest_by_series",
-                       "prnd_oxide_domestic", "seed_claims", "forecast", "backtest", "metal_oxide_ratios"]
+                       "prnd_oxide_domestic", "seed_claims", "forecast", "backtest", "metal_oxide_ratios", "data_as_of"]
+    assert r["data_as_of"] == load("prices")["date"].max().strftime("%Y-%m")  # the prices' own latest month
     assert r["parameters"]["start"] == "2020-01-01" and r["basis"] == "CNY/t, incl. 13% China VAT"
     assert r["prnd_oxide_domestic"]["grid_months"] == prices.grid_summary(cny_run["inputs"]["grid"])
     assert r["forecast"]["price_unit"] == "CNY/t" and len(r["forecast"]["quantiles"]) == 6
@@ -400,7 +402,7 @@ def test_notebook_text_helpers():
     # median of +2% and -5% is -1.5%; the 1.1 < 1.1664 row is below parity, its assessor escaped for Markdown
     note = prices.ratio_note(ratios)
     assert note.startswith("Median premium over parity: Nd metal / Nd oxide -1.5%. Below parity")
-    assert note.endswith("fob\\_china, A\\*B, 2026-02-01: 1.100")
+    assert note.endswith("FOB China, A\\*B, 2026-02-01: 1.100")
     assert prices.ratio_note(ratios.iloc[:1]).endswith("+2.0%. No pair is below parity.")
 
 
