@@ -122,9 +122,10 @@ def results_name(scenario_name: str) -> str:
     return NOTEBOOK_STEM if scenario_name == "default" else f"{NOTEBOOK_STEM}__{scenario_name}"
 
 
-def validate_scenario(params: dict) -> dict:
+def validate_scenario(params: dict, *, injected: bool = False) -> dict:
     """A scenario (the notebook's parameters or a YAML file's mapping), checked by
-    :func:`analysis.parameters.validate` against notebook 02's model, then completed: sectors missing
+    :func:`analysis.parameters.validate` against notebook 02's model (``injected``: they are the
+    running notebook's own parameters, see there), then completed: sectors missing
     from ``intensity_trend_pct_per_year`` get 0, from ``technology_share`` their 2025 share
     (:func:`anchor_technology_share`); tornado ranges become ``(low, high)`` tuples and the robot path
     is sorted by year."""
@@ -132,7 +133,7 @@ def validate_scenario(params: dict) -> dict:
 
     if not isinstance(params, dict):
         raise ValueError(f"scenario: expected a mapping (dict), got {params!r} ({type(params).__name__})")
-    out = parameters.validate(NOTEBOOK_STEM, params).model_dump(exclude_none=True)
+    out = parameters.validate(NOTEBOOK_STEM, params, injected=injected).model_dump(exclude_none=True)
     out["intensity_trend_pct_per_year"] = {s: out["intensity_trend_pct_per_year"].get(s, 0.0) for s in SEED_SECTORS}
     anchor = anchor_technology_share()
     out["technology_share"] = {s: out["technology_share"].get(s, anchor[s]) for s in SEED_SECTORS}

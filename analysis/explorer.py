@@ -72,7 +72,7 @@ class Explorer:
         self.base_name = base
         self.base = demand.load_scenario(paths.SCENARIOS / demand.NOTEBOOK_STEM / f"{base}.yaml")
         defaults = params.defaults(paths.NOTEBOOKS / f"{SUPPLY_NOTEBOOK}.ipynb")
-        self.supply_params = supply.validate_parameters({**defaults, "demand_scenario": base})
+        self.supply_params = supply.validate_parameters({**defaults, "demand_scenario": base}, injected=False)
         self.chain = supply.Chain.from_parameters(self.supply_params)
 
     def initial(self) -> dict:

@@ -287,7 +287,7 @@ def validate_parameters(families, min_months_ahead, show_pending) -> dict:
     raises ValueError (:class:`analysis.params.ParameterError`) naming the parameter and what was expected."""
     from analysis import parameters
 
-    return parameters.validate("05_forecasts_vs_outcomes", dict(
+    return parameters.validate("05_forecasts_vs_outcomes", injected=True, values=dict(
         families=families, min_months_ahead=min_months_ahead, show_pending=show_pending)).model_dump()
 
 

@@ -102,7 +102,7 @@ def validate_parameters(control_date, pre_start, method, destinations, disruptio
     given = dict(control_date=control_date, pre_start=pre_start, method=method, destinations=destinations,
                  disruption_end=disruption_end, hac_maxlags=hac_maxlags, interval_level=interval_level,
                  sensitivity_windows=sensitivity_windows, series_start=series_start)
-    parameters.validate("03_export_controls", {k: v for k, v in given.items() if v is not None})
+    parameters.validate("03_export_controls", {k: v for k, v in given.items() if v is not None}, injected=True)
     control = pd.Timestamp(control_date)
     start = _month(pre_start, "pre_start")
     end = None if disruption_end in (None, "auto") else _month(disruption_end, "disruption_end")

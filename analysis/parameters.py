@@ -414,15 +414,54 @@ def _with_defaults(declaration: type[NotebookParameters], notebook: str, mtime_n
 
 # --- validation and its messages ------------------------------------------------------------------
 
-def validate(stem: str, values: dict) -> NotebookParameters:
+INJECTED_HEADER = "# Parameters"
+"""How papermill's injected-parameters cell starts, in a Python notebook."""
+
+
+def unknown_injected(stem: str, history: Sequence[str] | None = None) -> list[str]:
+    """One line per name papermill injected (``-p name value``) that notebook ``stem`` does not declare.
+
+    papermill only warns about such a name and runs with the default, so a typo (``horizon_yeer``)
+    would pass unseen. ``history``: the cells run so far (IPython's ``In``; read from the running
+    kernel when None, and empty outside one). The last cell that starts as papermill's injected cell
+    is read with :func:`analysis.params.read_cell`.
+    """
+    if history is None:
+        try:
+            from IPython import get_ipython
+        except ImportError:
+            return []
+        shell = get_ipython()
+        history = shell.user_ns.get("In", []) if shell is not None else []
+    cell = next((c for c in reversed(list(history)) if isinstance(c, str) and c.lstrip().startswith(INJECTED_HEADER)), None)
+    if cell is None:
+        return []
+    declared = list(model(stem).model_fields)
+    out = []
+    for name in read_cell(cell):
+        if name not in declared:
+            close = difflib.get_close_matches(name, declared, n=2)
+            hint = f" (did you mean {', '.join(close)}?)" if close else f"; the parameters are: {', '.join(declared)}"
+            out.append(f"{name}: not a parameter of {stem}{hint}")
+    return out
+
+
+def validate(stem: str, values: dict, *, injected: bool = False) -> NotebookParameters:
     """``values`` checked against notebook ``stem``'s model: its types, bounds and choices; a value left
-    out takes the default in the notebook's parameters cell. Raises :class:`~analysis.params.ParameterError`
-    (a ``ValueError``) with one line per problem, naming the parameter and what was expected."""
+    out takes the default in the notebook's parameters cell. ``injected``: ``values`` are the running
+    notebook's own parameters, so a name papermill was given that the notebook does not declare is
+    refused too (:func:`unknown_injected`); False when a notebook checks another's (04 reads a demand
+    scenario of 02). Raises :class:`~analysis.params.ParameterError` (a ``ValueError``) with one line
+    per problem, naming the parameter and what was expected."""
     checked = model(stem)
+    unknown = unknown_injected(stem) if injected else []
     try:
-        return checked.model_validate(values)
+        result = checked.model_validate(values)
     except ValidationError as err:
-        raise ParameterError("\n".join(_lines(checked, err))) from None
+        raise ParameterError("\n".join(unknown + _lines(checked, err))) from None
+    if unknown:
+        raise ParameterError("\n".join(unknown))
+    return result
 
 
 def problems(model: type[BaseModel], values: dict) -> list[str]:

@@ -51,7 +51,8 @@ def validator_problems(notebook: Path, parameters: dict) -> list[str]:
     check = getattr(importlib.import_module(module), func)
     full = {**defaults(notebook), **parameters}
     try:
-        if len(inspect.signature(check).parameters) == 1:
+        positional = [q for q in inspect.signature(check).parameters.values() if q.kind != q.KEYWORD_ONLY]
+        if len(positional) == 1:  # one mapping (keyword-only options such as ``injected`` keep their defaults)
             check(full)
         else:
             check(**full)

@@ -72,7 +72,7 @@ def validate_parameters(*, currency: str, unit: str, vat: str, products, start: 
     given = dict(currency=currency, unit=unit, vat=vat, products=products, start=start, end=end,
                  max_fx_gap_days=max_fx_gap_days, forecast_horizon_months=forecast_horizon_months,
                  max_interp_gap_months=max_interp_gap_months)
-    out = parameters.validate("01_price_history", given).model_dump()
+    out = parameters.validate("01_price_history", given, injected=True).model_dump()
     return {k: pd.Timestamp(out[k]) if k in ("start", "end") else out[k] for k in given}  # in the order of the arguments
 
 

@@ -62,13 +62,14 @@ def _fraction(value, name: str, *, allow_zero: bool = True) -> float:
     return x
 
 
-def validate_parameters(params: dict) -> dict:
+def validate_parameters(params: dict, *, injected: bool = True) -> dict:
     """The notebook's parameters, checked by :func:`analysis.parameters.validate` against notebook
-    04's model, with full sector dicts: a sector missing from ``backcast_growth_pct_per_year`` gets
+    04's model (``injected``: they are the running notebook's own, as in notebook 04; the explorer
+    passes False), with full sector dicts: a sector missing from ``backcast_growth_pct_per_year`` gets
     :func:`backcast_growth_from_data`."""
     from analysis import parameters
 
-    out = parameters.validate(NOTEBOOK_STEM, params).model_dump()
+    out = parameters.validate(NOTEBOOK_STEM, params, injected=injected).model_dump()
     back, default = out["backcast_growth_pct_per_year"], backcast_growth_from_data()
     out["backcast_growth_pct_per_year"] = {s: back.get(s, default) for s in demand.SECTORS}
     out["lifetime_mean_years"] = {s: out["lifetime_mean_years"][s] for s in demand.SECTORS}

@@ -101,7 +101,7 @@ parameters = dict(
     intensity_trend_pct_per_year=intensity_trend_pct_per_year, technology_share=technology_share,
     humanoid_units_per_year=humanoid_units_per_year, humanoid_kg_per_robot=humanoid_kg_per_robot,
     sensitivity=sensitivity, mc_draws=mc_draws, mc_seed=mc_seed, mc_distributions=mc_distributions)
-scenario = demand.validate_scenario(parameters)
+scenario = demand.validate_scenario(parameters, injected=True)  # injected: a misspelt papermill -p name is refused
 H = scenario["horizon_year"]
 TAG = params.run_tag("02_demand_buildup", parameters)  # the scenario, or the parameters changed from the defaults
 plotting.use_style()

@@ -305,3 +305,13 @@ def test_the_writer_replaces_only_the_trailing_comments():
     assert new[3] == "    \"wind\": 0.37,  # a note inside stays"
     assert new[4] == "}  # " + parameters.help_text(parameters.DemandBuildup, "technology_share")
     assert new[5] == "mc_seed = 1  # Monte Carlo seed (same seed, same results); range: 0.."
+
+
+def test_a_misspelt_papermill_parameter_is_refused_with_a_suggestion():
+    injected = "# Parameters\nhorizon_yeer = 2035\nmc_draws = 500\n"
+    history = ["", "scenario_name = 'default'", injected, "import pandas as pd"]
+    lines = parameters.unknown_injected("02_demand_buildup", history)
+    assert lines == ["horizon_yeer: not a parameter of 02_demand_buildup (did you mean horizon_year?)"]
+    assert parameters.unknown_injected("02_demand_buildup", ["", "x = 1"]) == []  # no injected cell: nothing to say
+    assert parameters.unknown_injected("02_demand_buildup", ["", "# Parameters\nmc_draws = 500\n"]) == []
+    assert parameters.unknown_injected("02_demand_buildup") == []  # outside a kernel
