@@ -56,6 +56,12 @@ def read_results(folder: Path, run_name: str) -> dict:
     return results if isinstance(results, dict) else {}
 
 
+def answer_of(results: dict) -> str | None:
+    """A run's one-sentence answer, or None when its results file has none (or only blanks)."""
+    answer = results.get("answer")
+    return answer if isinstance(answer, str) and answer.strip() else None
+
+
 def key_figures(results: dict) -> dict:
     figures = results.get("key_figures")
     return {str(k): v for k, v in figures.items()} if isinstance(figures, dict) else {}
@@ -298,13 +304,12 @@ def _figures_html(figures: dict) -> str:
 def glance_html(results: dict) -> str:
     """The top of a report page: its answer and headline figures, as on the brief's card ('' when the
     run wrote neither). Every string escaped."""
-    answer = results.get("answer") if isinstance(results.get("answer"), str) else ""
-    figures = _figures_html(key_figures(results))
-    if not (answer.strip() or figures):
+    answer, figures = answer_of(results), _figures_html(key_figures(results))
+    if not (answer or figures):
         return ""
     as_of = results.get("data_as_of")
     meta = f'<p class="meta">Data to <b>{esc(as_of)}</b>; every figure is derived, with its sources, below.</p>' if as_of else ""
-    answer_html = f'<p class="answer">{esc(answer)}</p>' if answer.strip() else ""
+    answer_html = f'<p class="answer">{esc(answer)}</p>' if answer else ""
     return f'<section class="glance"><h2>At a glance</h2>{answer_html}{figures}{meta}</section>'
 
 
@@ -326,7 +331,7 @@ def card_html(build_dir: Path, family: list, summary: tuple[str, str]) -> str:
     base = family[0]
     results = read_results(build_dir, base.name)
     title, intro = summary
-    answer = results.get("answer") if isinstance(results.get("answer"), str) and results.get("answer").strip() else None
+    answer = answer_of(results)
     answer_html = (f'<p class="answer">{esc(answer)}</p>' if answer
                    else f'<p class="answer from-intro">{esc(_plain(intro))}</p>')
     as_of = results.get("data_as_of")

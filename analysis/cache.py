@@ -42,8 +42,8 @@ def _content_hash(directory: str, stamps: tuple) -> str:
     for name, _, _ in stamps:
         h.update(name.encode())
         h.update((Path(directory) / name).read_bytes())
-    for src in sorted((paths.ROOT / "analysis").glob("*.py")):
-        h.update(src.name.encode())
+    for src in sorted((paths.ROOT / "analysis").rglob("*.py")):  # the charts/ subpackage too
+        h.update(str(src.relative_to(paths.ROOT)).encode())
         h.update(src.read_bytes())
     return h.hexdigest()
 

@@ -10,10 +10,10 @@ the CSV line, the column and what was expected::
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import functools
 import hashlib
 import io
-import datetime as dt
 import math
 import re
 from dataclasses import dataclass
@@ -107,10 +107,13 @@ def _on_calendar(text) -> bool:
     if not isinstance(text, str):
         return True
     fmt = {4: "%Y", 7: "%Y-%m", 10: "%Y-%m-%d"}.get(len(text))
+    if fmt is None:
+        return False
     try:
-        return fmt is not None and dt.datetime.strptime(text, fmt) is not None
+        dt.datetime.strptime(text, fmt)
     except ValueError:
         return False
+    return True
 
 
 def schema(name: str, source_ids: set[str] | None = None) -> pa.DataFrameSchema:

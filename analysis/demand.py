@@ -71,13 +71,6 @@ def uncertain_label(key: str) -> str:
     what, unit = UNCERTAIN_LABELS[group]
     return f"{SECTOR_LABELS.get(sector, sector)}: {what}, {unit}" if sector else f"{what}, {unit}"
 
-def tornado_display(torn: pd.DataFrame) -> pd.DataFrame:
-    """The tornado's table as a reader wants it: each parameter named in words with its unit
-    (:func:`uncertain_label`), tonnes whole, the scenario-file key last."""
-    tonnes = [c for c in torn.columns if c.endswith("_t")]
-    return (torn.assign(**{c: torn[c].round(0) for c in tonnes}, key=torn["parameter"],
-                        parameter=torn["parameter"].map(uncertain_label)))
-
 
 # unit in demand_china.csv -> (factor to the model's activity unit, that unit)
 ACTIVITY_UNITS = {"units": (1.0, "units"), "million_units": (1e6, "units"),
@@ -645,6 +638,14 @@ def tornado(scenario: dict) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=cols).sort_values("swing_t", ascending=False, kind="stable").reset_index(drop=True)
 
 
+def tornado_display(torn: pd.DataFrame) -> pd.DataFrame:
+    """The tornado's table as a reader wants it: each parameter named in words with its unit
+    (:func:`uncertain_label`), tonnes whole, the scenario-file key last."""
+    tonnes = [c for c in torn.columns if c.endswith("_t")]
+    return (torn.assign(**{c: torn[c].round(0) for c in tonnes}, key=torn["parameter"],
+                        parameter=torn["parameter"].map(uncertain_label)))
+
+
 def draw_parameters(scenario: dict, n: int, seed: int) -> dict[str, np.ndarray]:
     """``n`` draws of each parameter named in ``mc_distributions`` (others stay at the scenario's value).
 
@@ -1052,7 +1053,8 @@ __all__ = [
     "ANCHOR_YEARS", "NOTEBOOK_STEM", "SECTORS", "SECTOR_LABELS", "SEED_SECTORS", "anchor_technology_share",
     "by_sector", "comparison_table", "draw_parameters", "element_content", "growth_comparison",
     "humanoid_units", "intensity_display", "intensity_table", "load_scenario", "mc_percentiles",
-    "nev_penetration_check", "project", "results_name", "scenario_files", "seed_magnet_production",
+    "nev_penetration_check", "project", "results_name", "scenario_files",
+    "first_projection_year", "seed_magnet_production", "tornado_display", "uncertain_label",
     "seed_table", "simulate", "totals", "tornado", "uncertain_keys", "validate_scenario", "waterfall_table",
     # notebook 02's check, words and results (seed 002's and seed 003's claims: analysis.claims_demand)
     "answer", "comparison_text", "composition_text", "growth_display",

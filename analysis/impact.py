@@ -616,7 +616,8 @@ def summary(a: Assessment) -> str:
     net_note = ("the interval includes zero, so over the whole period the data cannot tell whether the shortfall "
                 "persisted" if net["lost_low_t"] <= 0 <= net["lost_high_t"] else "the interval excludes zero")
     lines = [
-        f"- **Counterfactual:** {method_label(p['method'])} (`{p['method']}`), fitted on {a.cf.n_pre} pre-control points from {p['pre_start']}; "
+        f"- **Counterfactual:** {method_label(p['method'])} (`{p['method']}`), fitted on {a.cf.n_pre} pre-control "
+        f"points from {p['pre_start']}; "
         f"control month {p['control_month']} (control dated {p['control_date']:%Y-%m-%d}).",
         f"- **Disruption:** {a.span_text()} ({len(a.disruption)} months; rule: {loss['disruption_rule']}).",
         f"- **Tonnes lost over the disruption:** **{thousands(loss['lost_t'])} t** of magnet ({pct} interval "
@@ -683,7 +684,8 @@ def results(a: Assessment, parameters: dict, statements: pd.DataFrame, levels: p
     """Notebook 03's results file: the answer, its key chart, key figures and every table behind them.
 
     ``parameters``: the notebook's parameters as given; ``statements``:
-    :func:`analysis.claims_exports.relation_table`; ``levels``: :func:`analysis.claims_exports.level_table`; ``missing``: :func:`analysis.exports.missing_reasons`.
+    :func:`analysis.claims_exports.relation_table`; ``levels``: :func:`analysis.claims_exports.level_table`;
+    ``missing``: :func:`analysis.exports.missing_reasons`.
     """
     from analysis.report import records
 

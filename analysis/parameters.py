@@ -261,11 +261,11 @@ class DemandBuildup(NotebookParameters):
     scenario_name: Name = Field(description="name shown in titles and results (lower-case letters, digits, _)")
     horizon_year: ProjectionYear = Field(description="last projected year, after the latest actual year in data/")
     growth_pct_per_year: Annotated[dict[Sector, Rate], _all_of(demand.SEED_SECTORS)] = Field(
-        description="activity growth from 2025, % per year, per sector; 8.7: Adamas 2024-2040 CAGR (outlooks.csv)")
+        description="activity growth from the base year, % per year, per sector")
     intensity_trend_pct_per_year: dict[Sector, Rate] = Field(
         description="change of kg magnet per unit, % per year (negative for thrifting); missing sectors 0")
     technology_share: dict[Sector, Share] = Field(
-        description="share of activity using NdFeB in the horizon year (linear from 2025), per sector")
+        description="share of activity using NdFeB in the horizon year (linear from its 2025 value), per sector")
     humanoid_units_per_year: RobotsByYear = Field(
         min_length=1,
         description="humanoid robots built per year {year: units}, linear between years, flat after the last")
@@ -331,7 +331,7 @@ class SupplyBalance(NotebookParameters):
     demand_scenario: Annotated[str, OneOf(_demand_scenarios)] = Field(description="demand build-up scenario")
     ndpr_share_of_reo: SomeShare = Field(description="Pr-Nd oxide as a share of rare-earth oxide mined; ASSUMPTION")
     pr_share_of_ndpr: Share = Field(
-        description="Pr6O11 share of Pr-Nd oxide by mass; 0.25: the usual 75:25 Nd:Pr grade")
+        description="Pr6O11 share of Pr-Nd oxide by mass")
     ndpr_share_of_magnet: SomeShare = Field(description="Nd+Pr weight share of NdFeB magnet")
     quota_growth_pct_per_year: Growth = Field(description="mining-quota growth after 2025, % per year")
     other_uses_growth_pct_per_year: Growth = Field(description="growth after 2025 of exports and other uses, % per year")

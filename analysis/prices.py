@@ -103,9 +103,14 @@ def drop_restatements(prices: pd.DataFrame) -> pd.DataFrame:
     return out.sort_index()
 
 
+def basis_label(basis: str) -> str:
+    """A price basis as a reader names it (:data:`BASIS_LABELS`); an unlisted one as it is."""
+    return BASIS_LABELS.get(basis, basis)
+
+
 def series_label(product: str, basis: str) -> str:
     """'Pr-Nd oxide, China domestic spot (quoted incl. VAT)'."""
-    return f"{PRODUCT_LABELS.get(product, product)}, {BASIS_LABELS.get(basis, basis)}"
+    return f"{PRODUCT_LABELS.get(product, product)}, {basis_label(basis)}"
 
 
 def vat_note(vat: str) -> str:
@@ -515,11 +520,14 @@ def gap_runs(grid: pd.DataFrame) -> pd.DataFrame:
     return gaps.assign(first=gaps["first"].astype(str), last=gaps["last"].astype(str))
 
 
+RATIO_COLUMNS = ["pair", "date", "basis", "assessor", "ratio", "parity_ratio", "premium_over_parity_pct"]
+"""The columns of :func:`metal_oxide_ratios` a reader sees (notebook 01's table, its results file)."""
+
+
 def ratio_table(ratios: pd.DataFrame) -> pd.DataFrame:
     """:func:`metal_oxide_ratios` as notebook 01 shows it: the basis in words, dates as days, 4 decimals."""
-    cols = ["pair", "date", "basis", "assessor", "ratio", "parity_ratio", "premium_over_parity_pct"]
-    return ratios[cols].assign(date=ratios["date"].dt.strftime("%Y-%m-%d"),
-                               basis=ratios["basis"].map(lambda b: BASIS_LABELS.get(b, b))).round(4)
+    return ratios[RATIO_COLUMNS].assign(date=ratios["date"].dt.strftime("%Y-%m-%d"),
+                                        basis=ratios["basis"].map(basis_label)).round(4)
 
 
 def ratio_note(ratios: pd.DataFrame) -> str:
@@ -531,7 +539,7 @@ def ratio_note(ratios: pd.DataFrame) -> str:
     medians = "; ".join(f"{md(p)} {pct(v, signed=True)}" for p, v in by_pair.items())
     if below.empty:
         return f"Median premium over parity: {medians}. No pair is below parity."
-    listed = "; ".join(f"{md(r.pair)}, {md(BASIS_LABELS.get(r.basis, r.basis))}, {md(r.assessor)}, {r.date:%Y-%m-%d}: "
+    listed = "; ".join(f"{md(r.pair)}, {md(basis_label(r.basis))}, {md(r.assessor)}, {r.date:%Y-%m-%d}: "
                        f"{r.ratio:.3f}"
                        for r in below.itertuples())
     return (f"Median premium over parity: {medians}. Below parity (the metal quoted cheaper than the oxide it "
@@ -575,9 +583,11 @@ def answer(grid: pd.DataFrame, forecast: pd.DataFrame, *, vat: str, backtest_sco
              if not math.isnan(change) else f"with no price for {base:%B %Y} to compare")
     end = forecast.iloc[-1]
     held = band_coverage(backtest_scores) if backtest_scores is not None else None
-    caveat = (f", though in the backtest such 90% bands held only {pct(held[0], 0)} of {held[1]} outcomes"
-              if held and held[0] < 90 else f" (in the backtest such bands held {pct(held[0], 0)} of {held[1]} outcomes)"
-              if held else "")
+    caveat = ""
+    if held is not None:
+        coverage, n = pct(held[0], 0), held[1]
+        caveat = (f", though in the backtest such 90% bands held only {coverage} of {n} outcomes" if held[0] < 90
+                  else f" (in the backtest such bands held {coverage} of {n} outcomes)")
     return (f"Pr-Nd oxide (China domestic spot) cost {price_text(s['latest'], unit)} ({vat_note(vat)}) in "
             f"{latest:%B %Y}, the mean of that month's quotes, {since}; the 90% forecast band for "
             f"{pd.Period(end['month'], freq='M'):%B %Y} is {span(end['lo_90'], end['hi_90'], price_decimals(unit))} {unit}"
@@ -647,17 +657,17 @@ def results(*, parameters: dict, points: pd.DataFrame, grid: pd.DataFrame, fc: F
                      "price_unit": price_unit, "candidates": records(fc.candidates, 4),
                      "ljung_box": records(fc.ljung_box.round(3)), "warnings": fc.warnings},
         "backtest": records(backtest_scores, 4),
-        "metal_oxide_ratios": records(
-            ratios[["pair", "date", "basis", "assessor", "ratio", "parity_ratio", "premium_over_parity_pct"]], 4),
+        "metal_oxide_ratios": records(ratios[RATIO_COLUMNS], 4),
         "data_as_of": data_as_of("prices"),  # the month its prices run to (the brief's "Data to")
     }
 
 
 __all__ = [
-    "BASIS_LABELS", "CLAIM_BASIS", "GRID_STATUSES", "KEY_CHART", "PRODUCTS", "PRODUCT_LABELS", "Forecast", "annual_means",
-    "answer", "basis_note", "claim_points", "contiguous_tail", "drawdown_pct", "drop_restatements", "fit_forecast",
-    "forecast_table", "fx_audit_table", "gap_runs", "grid_summary", "latest_points", "log_return_volatility",
-    "market_annual_means", "metal_oxide_parity", "metal_oxide_ratios", "monthly_grid", "peak_trough", "price_decimals",
+    "BASIS_LABELS", "CLAIM_BASIS", "FX_RATE_LABELS", "GRID_STATUSES", "KEY_CHART", "PRODUCTS", "PRODUCT_LABELS",
+    "RATIO_COLUMNS", "Forecast", "annual_means", "answer", "band_coverage", "basis_label", "basis_note",
+    "claim_points", "contiguous_tail", "drawdown_pct", "drop_restatements", "fit_forecast", "forecast_table",
+    "fx_audit_table", "gap_runs", "grid_summary", "latest_points", "log_return_volatility", "market_annual_means",
+    "metal_oxide_parity", "metal_oxide_ratios", "monthly_grid", "peak_trough", "price_decimals", "ratio_table",
     "price_mid", "price_points", "price_text", "ratio_note", "results", "seed000_yearly", "series_label",
     "unquoted_products", "validate_parameters", "vat_note", "yoy_change_pct",
 ]

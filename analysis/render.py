@@ -80,13 +80,12 @@ def render_html(executed, out_html: Path) -> None:
     nb, _ = _sanitizer().preprocess(nb, {})
     title = str(nb.metadata.get("title", Path(out_html).stem))
     body, _ = _html_exporter().from_notebook_node(nb, resources={"metadata": {"name": html.escape(title)}})
-    results = Path(out_html).with_name(f"{Path(out_html).stem}.results.json")
-    glance = ""
-    if results.exists():
-        from analysis import brief
+    from analysis import brief
 
-        glance = brief.glance_html(brief.read_results(results.parent, Path(out_html).stem))
-    body = finish_page(body, results.name if results.exists() else None, glance)
+    results = Path(out_html).with_name(f"{Path(out_html).stem}.results.json")
+    present = results.exists()
+    glance = brief.glance_html(brief.read_results(results.parent, Path(out_html).stem)) if present else ""
+    body = finish_page(body, results.name if present else None, glance)
     Path(out_html).write_text(body, encoding="utf-8")
 
 

@@ -41,7 +41,7 @@ growth_pct_per_year = {
     "elevator": 8.7,
     "mobile_phone": 8.7,
     "industrial_robot": 8.7,
-}  # activity growth from 2025, % per year, per sector; 8.7: Adamas 2024-2040 CAGR (outlooks.csv)
+}  # activity growth from the base year, % per year, per sector
 intensity_trend_pct_per_year = {
     "nev": 0.0,
     "wind": 0.0,
@@ -57,7 +57,7 @@ technology_share = {
     "elevator": 1.0,
     "mobile_phone": 1.0,
     "industrial_robot": 1.0,
-}  # share of activity using NdFeB in the horizon year (linear from 2025), per sector
+}  # share of activity using NdFeB in the horizon year (linear from its 2025 value), per sector
 humanoid_units_per_year = {
     2026: 5000,  # 5,000: Lingyi (seed 003)
 }  # humanoid robots built per year {year: units}, linear between years, flat after the last

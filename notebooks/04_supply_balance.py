@@ -32,7 +32,8 @@
 demand_scenario = "base"  # demand build-up scenario; one of: base, high, humanoid_boom, low
 # ASSUMPTION, not in data/: about 20% Pr-Nd on a typical light-REE ore basis.
 ndpr_share_of_reo = 0.20  # Pr-Nd oxide as a share of rare-earth oxide mined; ASSUMPTION; range: 0.01..1
-pr_share_of_ndpr = 0.25  # Pr6O11 share of Pr-Nd oxide by mass; 0.25: the usual 75:25 Nd:Pr grade; range: 0..1
+# 0.25: the usual 75:25 Nd:Pr grade of Pr-Nd oxide.
+pr_share_of_ndpr = 0.25  # Pr6O11 share of Pr-Nd oxide by mass; range: 0..1
 # 0.30: about 30% (data/magnet_intensity.csv, ndfeb_ndpr).
 ndpr_share_of_magnet = 0.30  # Nd+Pr weight share of NdFeB magnet; range: 0.01..1
 # 0: SMM expects the quota flat (seed 002).

@@ -162,7 +162,8 @@ def loss_sensitivity(table: pd.DataFrame, series: pd.DataFrame, *, method: str, 
     """
     from analysis.impact import method_label  # here: statsmodels is not needed by the other charts
     ok = table[table["note"] == ""].reset_index(drop=True)
-    labels = ok["method"].map(method_label) + ", from " + ok["pre_start"] + " (n=" + ok["n_pre_points"].astype(int).astype(str) + ")"
+    labels = (ok["method"].map(method_label) + ", from " + ok["pre_start"]
+              + " (n=" + ok["n_pre_points"].astype(int).astype(str) + ")")
     chosen = (ok["method"] == method) & (ok["pre_start"] == str(pre_start))
     fig, ax = plt.subplots(figsize=(10, 3.6))
     ax.errorbar(ok["lost_t"], labels, xerr=[ok["lost_t"] - ok["lost_low_t"], ok["lost_high_t"] - ok["lost_t"]],

@@ -15,8 +15,8 @@ import pandas as pd
 from analysis import plotting
 from analysis.charts import Chart
 from analysis.formatting import pct, thousands
-from analysis.prices import (BASIS_LABELS, DATED_PERIODS, GAP, INTERPOLATED, PRODUCT_LABELS, QUOTED, Forecast,
-                             basis_note, drawdown_pct, yoy_change_pct)
+from analysis.prices import (DATED_PERIODS, GAP, INTERPOLATED, PRODUCT_LABELS, QUOTED, Forecast,
+                             basis_label, basis_note, drawdown_pct, yoy_change_pct)
 
 BASIS_COLOURS = {"cn_domestic_incl_vat": "#1f77b4", "cn_listed_incl_vat": "#9467bd", "fob_china": "#ff7f0e",
                  "cif_rotterdam": "#d62728", "annual_average": "#2ca02c", "producer_realised": "#8c564b",
@@ -70,7 +70,7 @@ def _year_axis(ax: plt.Axes) -> None:
 def _series_title(points: pd.DataFrame) -> str:
     """'Pr-Nd oxide, China domestic spot': the product and basis of one series' points."""
     product, basis = points["product"].iloc[0], points["basis"].iloc[0]
-    return f"{PRODUCT_LABELS[product]}, {BASIS_LABELS.get(basis, basis).split(' (')[0]}"
+    return f"{PRODUCT_LABELS[product]}, {basis_label(basis).split(' (')[0]}"
 
 
 def _ymd(dates) -> list[str]:
@@ -89,7 +89,7 @@ def history_chart(points: pd.DataFrame, product: str, *, vat: str, start=None, e
     fig, ax = plt.subplots(figsize=plotting.FIGSIZE)
     for basis, rows in pts.groupby("basis", sort=False):
         colour = BASIS_COLOURS.get(basis, "#333333")
-        label = BASIS_LABELS.get(basis, basis)
+        label = basis_label(basis)
         dated = rows[rows["period"].isin(DATED_PERIODS)]
         first = True
         for seg in _segments(dated) if not dated.empty else []:
@@ -239,7 +239,7 @@ def ratio_chart(ratios: pd.DataFrame) -> Chart:
     fig, ax = plt.subplots(figsize=plotting.FIGSIZE)
     for (pair, basis), g in ratios.groupby(["pair", "basis"]):
         ax.scatter(g["date"], g["ratio"], marker=RATIO_MARKERS.get(basis, "o"), color=RATIO_COLOURS.get(pair, "#333333"),
-                   s=36, label=f"{pair}, {BASIS_LABELS.get(basis, basis)}")
+                   s=36, label=f"{pair}, {basis_label(basis)}")
     for pair, g in ratios.groupby("pair"):
         parity = g["parity_ratio"].iloc[0]
         ax.axhline(parity, color=RATIO_COLOURS.get(pair, "#333333"), ls="--", lw=1)
